@@ -1,0 +1,232 @@
+package discovery
+
+import (
+	"context"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Entity types and actions of the content protocol's ManageEntity event, as
+// the existing chain spells them. Social actions name the target's entity
+// type: a follow is (User, Follow) with the followee as entity id, a repost of
+// a track is (Track, Repost) with the track as entity id.
+const (
+	EntityUser     = "User"
+	EntityTrack    = "Track"
+	EntityPlaylist = "Playlist"
+
+	ActionCreate   = "Create"
+	ActionUpdate   = "Update"
+	ActionDelete   = "Delete"
+	ActionFollow   = "Follow"
+	ActionUnfollow = "Unfollow"
+	ActionRepost   = "Repost"
+	ActionUnrepost = "Unrepost"
+	ActionSave     = "Save"
+	ActionUnsave   = "Unsave"
+)
+
+// Item types a repost or save can point at.
+const (
+	ItemTrack    = "track"
+	ItemPlaylist = "playlist"
+)
+
+// User is a profile of the content protocol. Its wallet is the address that
+// signed the Create; only that wallet may act for the user. The counts are
+// kept by the indexer as part of the row so a revert restores them exactly.
+type User struct {
+	ID             int64
+	Handle         string
+	HandleLower    string
+	Wallet         common.Address
+	Name           string
+	Bio            string
+	Location       string
+	ProfilePicture string // CID
+	CoverPhoto     string // CID
+	ArtistPickID   int64  // 0 when unset
+	IsVerified     bool
+	IsDeactivated  bool
+	MetadataCID    string
+
+	FollowerCount int64
+	FolloweeCount int64
+	TrackCount    int64
+	PlaylistCount int64
+	AlbumCount    int64
+	RepostCount   int64 // reposts this user made
+
+	CreatedBlock uint64
+	UpdatedBlock uint64
+	CreatedAt    uint64 // block time, unix seconds
+	UpdatedAt    uint64
+}
+
+// Track is an uploaded piece of audio. A deleted track keeps its row with
+// IsDelete set so its id is never reused.
+type Track struct {
+	ID          int64
+	OwnerID     int64
+	Title       string
+	Slug        string
+	Genre       string
+	Mood        string
+	Tags        string
+	Description string
+	ReleaseDate string
+	Duration    int64 // seconds
+	TrackCID    string
+	CoverArt    string // CID
+	IsUnlisted  bool
+	IsDelete    bool
+	MetadataCID string
+
+	RepostCount int64
+	SaveCount   int64
+	PlayCount   int64
+
+	CreatedBlock uint64
+	UpdatedBlock uint64
+	CreatedAt    uint64
+	UpdatedAt    uint64
+}
+
+// PlaylistTrack is one entry of a playlist's ordered track list.
+type PlaylistTrack struct {
+	TrackID           int64  `json:"track_id"`
+	Timestamp         uint64 `json:"timestamp"`
+	MetadataTimestamp uint64 `json:"metadata_timestamp"`
+}
+
+// Playlist is an ordered list of tracks, or an album when IsAlbum is set.
+type Playlist struct {
+	ID          int64
+	OwnerID     int64
+	Name        string
+	Slug        string
+	Description string
+	CoverArt    string // CID
+	IsAlbum     bool
+	IsPrivate   bool
+	IsDelete    bool
+	Tracks      []PlaylistTrack
+	MetadataCID string
+
+	RepostCount int64
+	SaveCount   int64
+
+	CreatedBlock uint64
+	UpdatedBlock uint64
+	CreatedAt    uint64
+	UpdatedAt    uint64
+}
+
+// FollowKey identifies a follow edge.
+type FollowKey struct {
+	FollowerID int64
+	FolloweeID int64
+}
+
+// Follow is a follow edge between two users.
+type Follow struct {
+	FollowKey
+	Block     uint64
+	CreatedAt uint64
+}
+
+// ItemKey identifies a repost or a save: who acted on which item.
+type ItemKey struct {
+	UserID   int64
+	ItemType string // ItemTrack or ItemPlaylist
+	ItemID   int64
+}
+
+// ItemAction is a repost or a save of a track or playlist.
+type ItemAction struct {
+	ItemKey
+	Block     uint64
+	CreatedAt uint64
+}
+
+// RejectedAction records a ManageEntity event the indexer refused, and why,
+// so operators and users can see what happened to an action that had no
+// effect.
+type RejectedAction struct {
+	Block      uint64
+	TxHash     common.Hash
+	LogIndex   uint
+	UserID     int64
+	EntityType string
+	EntityID   int64
+	Action     string
+	Signer     common.Address
+	Reason     string
+}
+
+// Changes is everything one block changes in the content state: the new image
+// of every entity row it touched, and edges created (non-nil) or removed
+// (nil). A store applies it together with the block and the checkpoint in one
+// transaction.
+type Changes struct {
+	Users     map[int64]*User
+	Tracks    map[int64]*Track
+	Playlists map[int64]*Playlist
+	Follows   map[FollowKey]*Follow
+	Reposts   map[ItemKey]*ItemAction
+	Saves     map[ItemKey]*ItemAction
+	Rejected  []RejectedAction
+}
+
+// NewChanges returns an empty, ready to fill Changes.
+func NewChanges() *Changes {
+	return &Changes{
+		Users:     map[int64]*User{},
+		Tracks:    map[int64]*Track{},
+		Playlists: map[int64]*Playlist{},
+		Follows:   map[FollowKey]*Follow{},
+		Reposts:   map[ItemKey]*ItemAction{},
+		Saves:     map[ItemKey]*ItemAction{},
+	}
+}
+
+// EntityReader is what the content indexer reads while validating an action.
+// Missing rows are reported with ok == false, not an error.
+type EntityReader interface {
+	User(ctx context.Context, id int64) (u *User, ok bool, err error)
+	UserIDByHandle(ctx context.Context, handleLower string) (id int64, ok bool, err error)
+	Track(ctx context.Context, id int64) (t *Track, ok bool, err error)
+	Playlist(ctx context.Context, id int64) (p *Playlist, ok bool, err error)
+	FollowExists(ctx context.Context, k FollowKey) (bool, error)
+	RepostExists(ctx context.Context, k ItemKey) (bool, error)
+	SaveExists(ctx context.Context, k ItemKey) (bool, error)
+}
+
+// ContentQueries answers the API's questions. Lookups of a missing or deleted
+// entity return an *Error with code ENOTFOUND.
+type ContentQueries interface {
+	GetUser(ctx context.Context, id int64) (*User, error)
+	GetUserByHandle(ctx context.Context, handle string) (*User, error)
+	GetUsers(ctx context.Context, ids []int64) ([]User, error)
+	SearchUsers(ctx context.Context, query string, p Page) ([]User, error)
+	Followers(ctx context.Context, userID int64, p Page) ([]User, error)
+	Following(ctx context.Context, userID int64, p Page) ([]User, error)
+	UserTracks(ctx context.Context, userID int64, p Page) ([]Track, error)
+	GetTrack(ctx context.Context, id int64) (*Track, error)
+	GetPlaylist(ctx context.Context, id int64) (*Playlist, error)
+	RejectedActions(ctx context.Context, p Page) ([]RejectedAction, error)
+}
+
+// Store is the durable content state: the indexed blocks with the checkpoint,
+// the entities, and the queries over them. Each method owns its transaction.
+type Store interface {
+	EntityReader
+	ContentQueries
+	// Head returns the newest indexed block (the checkpoint); ok is false
+	// before the first block.
+	Head(ctx context.Context) (b BlockRef, ok bool, err error)
+	// ApplyBlock writes the block row, its changes and the new checkpoint in
+	// one transaction. The block must extend the current head.
+	ApplyBlock(ctx context.Context, b BlockRef, c *Changes) error
+	Close() error
+}
