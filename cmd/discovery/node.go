@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/discovery-node/discovery"
+	"github.com/discovery-node/discovery/internal/api"
+	"github.com/discovery-node/discovery/internal/chain"
+	"github.com/discovery-node/discovery/internal/content"
+	"github.com/discovery-node/discovery/internal/follow"
+	"github.com/discovery-node/discovery/internal/postgres"
+	"github.com/discovery-node/discovery/internal/sqlite"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
+	"golang.org/x/sync/errgroup"
+)
+
+// nodeConfig is what every indexing-and-serving command shares.
+type nodeConfig struct {
+	listen           string
+	healthyBlockDiff uint64
+	batchSize        uint64
+	fromBlock        uint64
+	contract         common.Address
+}
+
+// serveNode follows the chain behind rc into store and serves the API until
+// ctx is cancelled, then shuts the HTTP server down gracefully. It prints the
+// address it listens on to stdout, so scripts and tests can use port 0.
+func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store discovery.Store, rc *rpc.Client, cfg nodeConfig) error {
+	ix, err := content.New(store, logger.With("component", "content"))
+	if err != nil {
+		return err
+	}
+	src := chain.New(rc, []common.Address{cfg.contract}, []common.Hash{content.ManageEntityTopic}, chain.Options{})
+	f := follow.New(src, ix, store.Head, follow.Config{
+		FromBlock: cfg.fromBlock,
+		BatchSize: cfg.batchSize,
+		Logger:    logger.With("component", "follow"),
+	})
+	handler := api.NewServer(api.Config{
+		Service:          "discovery",
+		Version:          version,
+		HealthyBlockDiff: cfg.healthyBlockDiff,
+	}, store, f, logger.With("component", "api"))
+
+	ln, err := net.Listen("tcp", cfg.listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "contract", cfg.contract.Hex())
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return f.Run(gctx) })
+	g.Go(func() error {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve http: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() error {
+		<-gctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("shut down http: %w", err)
+		}
+		return nil
+	})
+	return g.Wait()
+}
+
+// openStore opens the store a --db value names: postgres://... or
+// sqlite:PATH.
+func openStore(ctx context.Context, dsn string) (discovery.Store, error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s, err := postgres.Open(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open --db %s: %w", redact(dsn), err)
+		}
+		return s, nil
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("--db sqlite: needs a file path, e.g. sqlite:./discovery.db")
+		}
+		s, err := sqlite.Open(ctx, path)
+		if err != nil {
+			return nil, fmt.Errorf("open --db %s: %w", dsn, err)
+		}
+		return s, nil
+	default:
+		return nil, fmt.Errorf("--db %q: want postgres://user@host/db or sqlite:PATH", redact(dsn))
+	}
+}
+
+// redact hides a password in a DSN so it never reaches logs or errors.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		if err != nil {
+			return "(unparseable DSN)"
+		}
+		return dsn
+	}
+	return u.Redacted()
+}
+
+// dialRPC connects to a JSON-RPC endpoint (http, ws or an IPC path) and
+// checks it answers.
+func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
+	if rawURL == "" {
+		return nil, errors.New("--rpc is required: the JSON-RPC URL of a node, e.g. http://127.0.0.1:8545")
+	}
+	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	rc, err := rpc.DialContext(dctx, rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("dial --rpc %s: %w", redact(rawURL), err)
+	}
+	var id string
+	if err := rc.CallContext(dctx, &id, "eth_chainId"); err != nil {
+		rc.Close()
+		return nil, fmt.Errorf("ask --rpc %s for its chain id: %w", redact(rawURL), err)
+	}
+	return rc, nil
+}

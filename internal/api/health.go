@@ -1,0 +1,64 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+)
+
+type healthJSON struct {
+	Service         string      `json:"service"`
+	Version         string      `json:"version"`
+	Healthy         bool        `json:"healthy"`
+	BlockDifference uint64      `json:"block_difference"`
+	DB              dbHeadJSON  `json:"db"`
+	Web             webHeadJSON `json:"web"`
+	Network         networkJSON `json:"network"`
+}
+
+// dbHeadJSON is the newest indexed block.
+type dbHeadJSON struct {
+	Number    uint64 `json:"number"`
+	BlockHash string `json:"blockhash"`
+}
+
+// webHeadJSON is the newest block of the chain node.
+type webHeadJSON struct {
+	BlockNumber uint64 `json:"blocknumber"`
+	BlockHash   string `json:"blockhash"`
+}
+
+type networkJSON struct {
+	ContentNodes []string `json:"content_nodes"`
+}
+
+// handleHealthCheck tells load balancers and operators whether the index is
+// current. Like Audius it answers 500 with the same body when it is not, so a
+// plain status check takes a lagging node out of rotation.
+func handleHealthCheck(cfg Config, store Store, chain ChainHead, logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		head, ok, err := store.Head(r.Context())
+		if err != nil {
+			respondError(w, r, logger, err)
+			return
+		}
+		chainHead := chain.ChainHead()
+		h := healthJSON{
+			Service: cfg.Service,
+			Version: cfg.Version,
+			Web:     webHeadJSON{BlockNumber: chainHead},
+			Network: networkJSON{ContentNodes: []string{}},
+		}
+		if ok {
+			h.DB = dbHeadJSON{Number: head.Number, BlockHash: head.Hash.Hex()}
+		}
+		if chainHead > h.DB.Number {
+			h.BlockDifference = chainHead - h.DB.Number
+		}
+		h.Healthy = ok && h.BlockDifference <= cfg.HealthyBlockDiff
+		status := http.StatusOK
+		if !h.Healthy {
+			status = http.StatusInternalServerError
+		}
+		writeJSON(w, r, logger, status, envelope[healthJSON]{Data: h})
+	})
+}

@@ -1,0 +1,142 @@
+package chaintest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// Sim is a real go-ethereum chain (the simulated backend) with one funded
+// account. Its RPC client talks to the node over an IPC socket, the way a
+// production follower talks to a node, rather than in-process.
+type Sim struct {
+	Backend *simulated.Backend
+	RPC     *rpc.Client       // for the code under test
+	Eth     *ethclient.Client // over RPC, for sending and for test assertions
+
+	key     *ecdsa.PrivateKey
+	from    common.Address
+	nonce   uint64
+	chainID *big.Int
+}
+
+// NewSim starts a simulated chain at genesis; it stops when the test ends.
+func NewSim(t testing.TB) *Sim {
+	t.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatalf("generating key: %v", err)
+	}
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	// A unix socket path must stay under ~100 bytes, which t.TempDir (named
+	// after the test) does not promise.
+	dir, err := os.MkdirTemp("", "sim")
+	if err != nil {
+		t.Fatalf("creating socket dir: %v", err)
+	}
+	ipc := filepath.Join(dir, "geth.ipc")
+	backend := simulated.NewBackend(
+		types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1000))}},
+		func(nc *node.Config, _ *ethconfig.Config) { nc.IPCPath = ipc },
+	)
+	rc, err := rpc.DialContext(context.Background(), ipc)
+	if err != nil {
+		_ = backend.Close()
+		t.Fatalf("dialling simulated node: %v", err)
+	}
+	t.Cleanup(func() {
+		rc.Close()
+		if err := backend.Close(); err != nil {
+			t.Errorf("closing simulated chain: %v", err)
+		}
+		_ = os.RemoveAll(dir)
+	})
+	return &Sim{Backend: backend, RPC: rc, Eth: ethclient.NewClient(rc), key: key, from: from, chainID: big.NewInt(1337)}
+}
+
+// Send signs and submits a transaction to to (nil creates a contract) with
+// data; it is mined at the next Commit.
+func (s *Sim) Send(t testing.TB, to *common.Address, data []byte) common.Hash {
+	t.Helper()
+	tx := types.MustSignNewTx(s.key, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{
+		ChainID:   s.chainID,
+		Nonce:     s.nonce,
+		GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: big.NewInt(100 * params.GWei),
+		Gas:       200_000,
+		To:        to,
+		Data:      data,
+	})
+	if err := s.Eth.SendTransaction(context.Background(), tx); err != nil {
+		t.Fatalf("sending transaction %d: %v", s.nonce, err)
+	}
+	s.nonce++
+	return tx.Hash()
+}
+
+// Commit mines the pending transactions into a new block.
+func (s *Sim) Commit() common.Hash {
+	return s.Backend.Commit()
+}
+
+// Mine commits a block and returns its receipts, failing the test unless
+// every transaction in it succeeded. Receipts are read by block, since the
+// node indexes transaction hashes in the background.
+func (s *Sim) Mine(t testing.TB) (common.Hash, []*types.Receipt) {
+	t.Helper()
+	hash := s.Commit()
+	receipts, err := s.Eth.BlockReceipts(context.Background(), rpc.BlockNumberOrHashWithHash(hash, false))
+	if err != nil {
+		t.Fatalf("reading receipts of block %s: %v", hash, err)
+	}
+	for _, r := range receipts {
+		if r.Status != types.ReceiptStatusSuccessful {
+			t.Fatalf("transaction %s failed", r.TxHash)
+		}
+	}
+	return hash, receipts
+}
+
+// DeployEmitter deploys a contract that logs its call data under topic on
+// every call, mines it, and returns its address.
+func (s *Sim) DeployEmitter(t testing.TB, topic common.Hash) common.Address {
+	t.Helper()
+	s.Send(t, nil, EmitterInitCode(topic))
+	_, receipts := s.Mine(t)
+	if len(receipts) != 1 {
+		t.Fatalf("deploying emitter: block holds %d transactions", len(receipts))
+	}
+	return receipts[0].ContractAddress
+}
+
+// EmitterInitCode returns hand-assembled init code for a contract whose
+// every call emits LOG1(topic) with the call data as the log's data.
+func EmitterInitCode(topic common.Hash) []byte {
+	// Runtime: copy the call data to memory, then log it under topic.
+	runtime := []byte{0x36, 0x60, 0x00, 0x60, 0x00, 0x37} // CALLDATASIZE PUSH1 0 PUSH1 0 CALLDATACOPY: mem[0:size] = calldata
+	runtime = append(runtime, 0x7f)                       // PUSH32 topic
+	runtime = append(runtime, topic.Bytes()...)           //   its 32 bytes
+	runtime = append(runtime, 0x36, 0x60, 0x00, 0xa1)     // CALLDATASIZE PUSH1 0 LOG1: log1(mem offset 0, size, topic)
+	runtime = append(runtime, 0x00)                       // STOP
+
+	// Init code: return the runtime, which follows these 12 bytes of code.
+	n := byte(len(runtime))
+	initCode := []byte{
+		0x60, n, 0x60, 0x0c, 0x60, 0x00, 0x39, // PUSH1 n PUSH1 12 PUSH1 0 CODECOPY: mem[0:n] = code[12:12+n]
+		0x60, n, 0x60, 0x00, 0xf3, //             PUSH1 n PUSH1 0 RETURN: deploy mem[0:n]
+	}
+	return append(initCode, runtime...)
+}

@@ -1,0 +1,298 @@
+package devchain
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/rpc"
+)
+
+// maxSocketPath keeps the IPC path under the smallest unix socket limit of
+// the platforms we run on (104 bytes on macOS and the BSDs, 108 on Linux).
+const maxSocketPath = 103
+
+// DefaultBlockTime is used when Config.BlockTime is not positive.
+const DefaultBlockTime = time.Second
+
+// Config configures Start.
+type Config struct {
+	// DataDir holds the chain database and the files that let a restart
+	// resume the same chain. It is created if missing.
+	DataDir string
+	// BlockTime is how often a block is mined, transactions or not.
+	BlockTime time.Duration
+	// Logger receives progress; nil discards it.
+	Logger *slog.Logger
+}
+
+// Chain is a running development chain. Blocks are mined until Close is
+// called or the context given to Start ends.
+type Chain struct {
+	backend     *simulated.Backend
+	dataDir     string
+	ipcPath     string
+	socketDir   string // a temporary directory holding the socket, removed on Close
+	chainID     *big.Int
+	contract    common.Address
+	deployBlock uint64
+	seed        SeedResult
+	logger      *slog.Logger
+
+	stopMining context.CancelFunc
+	mined      chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
+}
+
+// Start opens (or creates) the chain in cfg.DataDir, resumes it at the head
+// it had when it last ran, starts mining every cfg.BlockTime, and on first
+// start deploys EntityManager and seeds the demo content. Blocks are mined
+// until ctx ends or Close is called.
+func Start(ctx context.Context, cfg Config) (*Chain, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	blockTime := cfg.BlockTime
+	if blockTime <= 0 {
+		blockTime = DefaultBlockTime
+	}
+	if cfg.DataDir == "" {
+		return nil, errors.New("starting dev chain: no data directory")
+	}
+	dataDir, err := filepath.Abs(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("starting dev chain: resolving %s: %w", cfg.DataDir, err)
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("starting dev chain: %w", err)
+	}
+	c := &Chain{dataDir: dataDir, logger: logger}
+	if err := c.open(ctx); err != nil {
+		c.cleanup()
+		return nil, err
+	}
+	c.startMining(ctx, blockTime)
+	if err := c.prepare(ctx); err != nil {
+		return nil, errors.Join(err, c.Close())
+	}
+	logger.Info("dev chain ready", "chain_id", c.chainID, "contract", c.contract, "deploy_block", c.deployBlock, "ipc", c.ipcPath)
+	return c, nil
+}
+
+// open starts the node, and resumes the saved head if there is one.
+func (c *Chain) open(ctx context.Context) error {
+	ipcPath, socketDir, err := socketPath(c.dataDir)
+	if err != nil {
+		return err
+	}
+	c.ipcPath, c.socketDir = ipcPath, socketDir
+	chainDir := filepath.Join(c.dataDir, "chain")
+	c.backend, err = newBackend(func(nc *node.Config, _ *ethconfig.Config) {
+		nc.Name = "discovery-dev" // fixes the database path, whatever the binary is called
+		nc.DataDir = chainDir
+		nc.IPCPath = ipcPath
+	})
+	if err != nil {
+		return err
+	}
+	head, ok, err := loadHead(c.dataDir)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if err := c.resume(head); err != nil {
+			return err
+		}
+	}
+	client := c.backend.Client()
+	c.chainID, err = client.ChainID(ctx)
+	if err != nil {
+		return fmt.Errorf("reading dev chain id: %w", err)
+	}
+	h, err := client.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reading dev chain head: %w", err)
+	}
+	if ok && h.Hash() != head {
+		return fmt.Errorf("resuming dev chain: head is %s, want saved %s", h.Hash(), head)
+	}
+	c.logger.Info("dev chain opened", "dir", c.dataDir, "head", h.Number, "resumed", ok)
+	return nil
+}
+
+// resume makes the saved head canonical again. The simulated backend rewinds
+// to genesis when it starts, and the transaction pool takes that rewind for a
+// reorg and puts every mined transaction back as pending, which Fork refuses.
+// Those transactions are already in the blocks being restored, so the pool
+// is emptied first; the pool refills asynchronously, hence the retry after
+// Fork has waited for it to settle.
+func (c *Chain) resume(head common.Hash) error {
+	var err error
+	for range 3 {
+		c.backend.Rollback()
+		if err = c.backend.Fork(head); err == nil {
+			return nil
+		}
+	}
+	return fmt.Errorf("resuming dev chain at block %s: %w", head, err)
+}
+
+// newBackend starts the simulated backend, turning the panic it raises on a
+// node that cannot start (a locked or incompatible data directory) into an
+// error.
+func newBackend(opt func(*node.Config, *ethconfig.Config)) (b *simulated.Backend, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("starting simulated chain: %v", r)
+		}
+	}()
+	return simulated.NewBackend(genesisAlloc(), opt), nil
+}
+
+// socketPath picks the IPC socket path: inside the data directory when it is
+// short enough, else in a fresh temporary directory.
+func socketPath(dataDir string) (path, tmpDir string, err error) {
+	path = filepath.Join(dataDir, "chain", "discovery-dev.ipc")
+	if len(path) <= maxSocketPath {
+		return path, "", nil
+	}
+	tmpDir, err = os.MkdirTemp("", "discovery-dev-")
+	if err != nil {
+		return "", "", fmt.Errorf("creating directory for the IPC socket: %w", err)
+	}
+	path = filepath.Join(tmpDir, "chain.ipc")
+	if len(path) > maxSocketPath {
+		os.Remove(tmpDir)
+		return "", "", fmt.Errorf("IPC socket path %s is longer than %d bytes; set TMPDIR to a shorter directory", path, maxSocketPath)
+	}
+	return path, tmpDir, nil
+}
+
+// startMining commits a block every blockTime and records it as the head to
+// resume from.
+func (c *Chain) startMining(ctx context.Context, blockTime time.Duration) {
+	ctx, c.stopMining = context.WithCancel(ctx)
+	c.mined = make(chan struct{})
+	go func() {
+		defer close(c.mined)
+		t := time.NewTicker(blockTime)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := saveHead(c.dataDir, c.backend.Commit()); err != nil {
+					c.logger.Error("saving dev chain head", "err", err)
+				}
+			}
+		}
+	}()
+}
+
+// prepare deploys and seeds on first start, or checks that the contract a
+// previous start deployed is still there.
+func (c *Chain) prepare(ctx context.Context) error {
+	st, ok, err := loadState(c.dataDir)
+	if err != nil {
+		return err
+	}
+	client := c.backend.Client()
+	if ok {
+		code, err := client.CodeAt(ctx, st.Contract, nil)
+		if err != nil {
+			return fmt.Errorf("checking EntityManager at %s: %w", st.Contract, err)
+		}
+		if len(code) == 0 || st.ChainID != c.chainID.Uint64() {
+			return fmt.Errorf("dev chain in %s does not hold the EntityManager it recorded at %s; remove the directory to start afresh", c.dataDir, st.Contract)
+		}
+		c.contract, c.deployBlock, c.seed = st.Contract, st.DeployBlock, st.Seed
+		c.logger.Info("dev chain already seeded", "contract", c.contract, "actions", c.seed.Actions)
+		return nil
+	}
+
+	// Nothing is recorded until seeding finishes: a start interrupted half
+	// way deploys a fresh contract next time and seeds that one.
+	relayer := RelayerKey()
+	c.logger.Info("deploying EntityManager", "relayer", crypto.PubkeyToAddress(relayer.PublicKey))
+	c.contract, c.deployBlock, err = Deploy(ctx, client, relayer, c.chainID)
+	if err != nil {
+		return err
+	}
+	c.logger.Info("seeding demo content", "contract", c.contract, "deploy_block", c.deployBlock)
+	c.seed, err = Seed(ctx, client, c.chainID, c.contract, relayer)
+	if err != nil {
+		return err
+	}
+	c.logger.Info("demo content seeded", "actions", c.seed.Actions, "first_block", c.seed.FirstBlock, "last_block", c.seed.LastBlock)
+	return saveState(c.dataDir, state{ChainID: c.chainID.Uint64(), Contract: c.contract, DeployBlock: c.deployBlock, Seed: c.seed})
+}
+
+// Close stops mining and shuts the chain down; the data directory keeps it
+// for the next Start. It is safe to call more than once.
+func (c *Chain) Close() error {
+	c.closeOnce.Do(func() {
+		if c.stopMining != nil {
+			c.stopMining()
+			<-c.mined
+		}
+		c.closeErr = c.cleanup()
+	})
+	return c.closeErr
+}
+
+func (c *Chain) cleanup() error {
+	var err error
+	if c.backend != nil {
+		if cerr := c.backend.Close(); cerr != nil {
+			err = fmt.Errorf("closing dev chain: %w", cerr)
+		}
+	}
+	if c.socketDir != "" {
+		err = errors.Join(err, os.RemoveAll(c.socketDir))
+	}
+	return err
+}
+
+// RPC dials the chain's JSON-RPC endpoint over its IPC socket, as a follower
+// would dial a real node. The caller closes the client.
+func (c *Chain) RPC(ctx context.Context) (*rpc.Client, error) {
+	client, err := rpc.DialIPC(ctx, c.ipcPath)
+	if err != nil {
+		return nil, fmt.Errorf("dialling dev chain at %s: %w", c.ipcPath, err)
+	}
+	return client, nil
+}
+
+// IPCPath is the unix socket the chain serves JSON-RPC on; rpc.Dial and
+// ethclient.Dial accept it as a URL.
+func (c *Chain) IPCPath() string { return c.ipcPath }
+
+// Client is an in-process client of the chain, usable as a bind backend.
+func (c *Chain) Client() simulated.Client { return c.backend.Client() }
+
+// ChainID is the chain's EIP-155 id.
+func (c *Chain) ChainID() *big.Int { return new(big.Int).Set(c.chainID) }
+
+// Contract is the address of the deployed EntityManager.
+func (c *Chain) Contract() common.Address { return c.contract }
+
+// DeployBlock is the block EntityManager was deployed in: where a follower
+// starts.
+func (c *Chain) DeployBlock() uint64 { return c.deployBlock }
+
+// Seeded reports the demo content seeded on the chain's first start.
+func (c *Chain) Seeded() SeedResult { return c.seed }

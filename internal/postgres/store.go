@@ -1,0 +1,99 @@
+// Package postgres keeps Discovery's content state in PostgreSQL, the store
+// for production: many API processes can read it while one indexer writes,
+// and big blocks are written in a few round trips rather than one per row.
+// It implements discovery.Store; internal/storetest holds the behaviour it
+// shares with the SQLite store.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"github.com/discovery-node/discovery"
+)
+
+// ErrNotNextBlock is wrapped (inside a *discovery.Error with code EINVALID)
+// by ApplyBlock when the block does not extend the current head, so the
+// caller can tell a reorganisation or a gap from a database fault.
+var ErrNotNextBlock = errors.New("block does not extend the head")
+
+var _ discovery.Store = (*Store)(nil)
+
+// Store is the content state in one PostgreSQL database.
+type Store struct {
+	pool      *pgxpool.Pool
+	closeOnce sync.Once
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// versionTable is goose's bookkeeping table, named after the content schema
+// so another indexer's migrations can live in the same database.
+const versionTable = "content_goose_db_version"
+
+// Open connects to the database named by dsn (a postgres:// URL or a
+// key=value string) and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		// The parse error can quote the DSN, password included, so it is
+		// not passed on.
+		return nil, errors.New("open postgres: parse dsn: malformed connection string")
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: ping: %w", err)
+	}
+	if err := migrate(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: migrate: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// migrate applies the embedded migrations under a session advisory lock,
+// so processes starting together do not race.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrations dir: %w", err)
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return fmt.Errorf("session locker: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool) // closing db leaves the pool open
+	defer db.Close()
+	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys,
+		goose.WithTableName(versionTable),
+		goose.WithSessionLocker(locker),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return fmt.Errorf("goose provider: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	return nil
+}
+
+// Close releases the connections; it is safe to call more than once.
+func (s *Store) Close() error {
+	s.closeOnce.Do(s.pool.Close)
+	return nil
+}

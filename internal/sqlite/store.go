@@ -1,0 +1,115 @@
+// Package sqlite keeps Discovery's content state in one SQLite file, the
+// zero-setup store of `discovery dev` and small nodes: no server, no cgo
+// (modernc.org/sqlite). It implements discovery.Store with the same
+// behaviour as the Postgres store, checked by internal/storetest.
+//
+// SQLite lets one writer in at a time, so writes go through a pool of a
+// single connection while reads use their own pool; in WAL mode readers
+// never wait for the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/pressly/goose/v3"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/discovery-node/discovery"
+)
+
+// ErrNotNextBlock is wrapped (inside a *discovery.Error with code EINVALID)
+// by ApplyBlock when the block does not extend the current head, so the
+// caller can tell a reorganisation or a gap from a database fault.
+var ErrNotNextBlock = errors.New("block does not extend the head")
+
+var _ discovery.Store = (*Store)(nil)
+
+// Store is the content state in one SQLite database file.
+type Store struct {
+	w *sql.DB // the single writer connection
+	r *sql.DB // read-only connections
+}
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Connection settings. busy_timeout lets another process's writer finish
+// instead of failing at once; synchronous=NORMAL is durable across a crash
+// of this process in WAL mode, and a power cut can lose at most the last
+// blocks together with their checkpoint, which are then indexed again.
+const (
+	writerParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
+		"&_pragma=foreign_keys(1)&_txlock=immediate"
+	readerParams = "_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	readerConns  = 4
+)
+
+// Open opens (creating if needed) the database file at path and brings its
+// schema up to date. In-memory databases are refused: the reader and writer
+// pools must see the same database.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if path == "" || path == ":memory:" || strings.HasPrefix(path, "file:") {
+		return nil, fmt.Errorf("open sqlite: path %q: want the path of a database file", path)
+	}
+	uri := "file:" + (&url.URL{Path: path}).EscapedPath()
+
+	w, err := sql.Open("sqlite", uri+"?"+writerParams)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: migrate: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", uri+"?"+readerParams)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: readers: %w", path, err)
+	}
+	r.SetMaxOpenConns(readerConns)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open sqlite %s: readers: %w", path, err)
+	}
+	return &Store{w: w, r: r}, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrations dir: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
+		goose.WithTableName(versionTable),
+		goose.WithDisableGlobalRegistry(true),
+	)
+	if err != nil {
+		return fmt.Errorf("goose provider: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	return nil
+}
+
+// versionTable is goose's bookkeeping table, named after the content schema
+// so another indexer's migrations can live in the same file.
+const versionTable = "content_goose_db_version"
+
+// Close closes both pools; it is safe to call more than once.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}

@@ -1,0 +1,236 @@
+package storetest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/discovery-node/discovery"
+)
+
+// chain hands out consecutive blocks with distinct hashes, each the child
+// of the previous one.
+type chain struct {
+	next discovery.BlockRef
+}
+
+func newChain(first uint64) *chain {
+	return &chain{next: discovery.BlockRef{Number: first, Hash: hashOf("block", first), ParentHash: hashOf("block", first-1), Time: 1_700_000_000 + first*2}}
+}
+
+// block returns the next block and advances.
+func (c *chain) block() discovery.BlockRef {
+	b := c.next
+	n := b.Number + 1
+	c.next = discovery.BlockRef{Number: n, Hash: hashOf("block", n), ParentHash: b.Hash, Time: b.Time + 2}
+	return b
+}
+
+// hashOf makes a full 32-byte hash, so a store that truncates or mangles
+// one is caught.
+func hashOf(kind string, n uint64) common.Hash {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return sha256.Sum256(append([]byte(kind), b[:]...))
+}
+
+// addressOf makes an address with mixed-case hex in its checksum form.
+func addressOf(n int64) common.Address {
+	h := hashOf("address", uint64(n))
+	return common.BytesToAddress(h[:20])
+}
+
+// user returns a user with every field set, so a lost column shows.
+func user(id int64, handle string, followers int64) *discovery.User {
+	return &discovery.User{
+		ID:             id,
+		Handle:         handle,
+		HandleLower:    strings.ToLower(handle),
+		Wallet:         addressOf(id),
+		Name:           "Name of " + handle,
+		Bio:            "bio " + handle,
+		Location:       "Lisbon",
+		ProfilePicture: fmt.Sprintf("QmPicture%d", id),
+		CoverPhoto:     fmt.Sprintf("QmCover%d", id),
+		ArtistPickID:   id * 10,
+		IsVerified:     id%2 == 0,
+		IsDeactivated:  false,
+		MetadataCID:    fmt.Sprintf("QmUserMeta%d", id),
+		FollowerCount:  followers,
+		FolloweeCount:  id + 1,
+		TrackCount:     id + 2,
+		PlaylistCount:  id + 3,
+		AlbumCount:     id + 4,
+		RepostCount:    id + 5,
+		CreatedBlock:   uint64(id) + 100,
+		UpdatedBlock:   uint64(id) + 200,
+		CreatedAt:      1_700_000_000 + uint64(id),
+		UpdatedAt:      1_700_000_500 + uint64(id),
+	}
+}
+
+// track returns a track with every field set.
+func track(id, owner int64, createdBlock uint64) *discovery.Track {
+	return &discovery.Track{
+		ID:           id,
+		OwnerID:      owner,
+		Title:        fmt.Sprintf("Track %d", id),
+		Slug:         fmt.Sprintf("track-%d", id),
+		Genre:        "Electronic",
+		Mood:         "Peaceful",
+		Tags:         "ambient,night",
+		Description:  "a description",
+		ReleaseDate:  "2024-05-01",
+		Duration:     180 + id,
+		TrackCID:     fmt.Sprintf("QmTrack%d", id),
+		CoverArt:     fmt.Sprintf("QmArt%d", id),
+		IsUnlisted:   id%2 == 1,
+		MetadataCID:  fmt.Sprintf("QmTrackMeta%d", id),
+		RepostCount:  id + 1,
+		SaveCount:    id + 2,
+		PlayCount:    id + 3,
+		CreatedBlock: createdBlock,
+		UpdatedBlock: createdBlock + 1,
+		CreatedAt:    1_700_000_000 + createdBlock,
+		UpdatedAt:    1_700_000_100 + createdBlock,
+	}
+}
+
+// playlist returns a playlist with every field set and two tracks.
+func playlist(id, owner int64) *discovery.Playlist {
+	return &discovery.Playlist{
+		ID:          id,
+		OwnerID:     owner,
+		Name:        fmt.Sprintf("Playlist %d", id),
+		Slug:        fmt.Sprintf("playlist-%d", id),
+		Description: "songs",
+		CoverArt:    fmt.Sprintf("QmPlArt%d", id),
+		IsAlbum:     true,
+		Tracks: []discovery.PlaylistTrack{
+			{TrackID: 7, Timestamp: 1_700_000_001, MetadataTimestamp: 1_700_000_002},
+			{TrackID: 3, Timestamp: 1_700_000_003, MetadataTimestamp: 1_700_000_004},
+		},
+		MetadataCID:  fmt.Sprintf("QmPlMeta%d", id),
+		RepostCount:  4,
+		SaveCount:    5,
+		CreatedBlock: 10,
+		UpdatedBlock: 11,
+		CreatedAt:    1_700_000_010,
+		UpdatedAt:    1_700_000_011,
+	}
+}
+
+func follow(follower, followee int64, block uint64) *discovery.Follow {
+	return &discovery.Follow{FollowKey: discovery.FollowKey{FollowerID: follower, FolloweeID: followee}, Block: block, CreatedAt: 1_700_000_000 + block}
+}
+
+func item(userID int64, itemType string, itemID int64, block uint64) *discovery.ItemAction {
+	return &discovery.ItemAction{ItemKey: discovery.ItemKey{UserID: userID, ItemType: itemType, ItemID: itemID}, Block: block, CreatedAt: 1_700_000_000 + block}
+}
+
+// changes builds a Changes from entity rows, follows and rejected actions;
+// reposts and saves share a type, so tests put those in by hand.
+func changes(t *testing.T, rows ...any) *discovery.Changes {
+	t.Helper()
+	c := discovery.NewChanges()
+	for _, r := range rows {
+		switch r := r.(type) {
+		case *discovery.User:
+			c.Users[r.ID] = r
+		case *discovery.Track:
+			c.Tracks[r.ID] = r
+		case *discovery.Playlist:
+			c.Playlists[r.ID] = r
+		case *discovery.Follow:
+			c.Follows[r.FollowKey] = r
+		case discovery.RejectedAction:
+			c.Rejected = append(c.Rejected, r)
+		default:
+			t.Fatalf("changes: unexpected %T", r)
+		}
+	}
+	return c
+}
+
+func mustApply(t *testing.T, s discovery.Store, b discovery.BlockRef, c *discovery.Changes) {
+	t.Helper()
+	if err := s.ApplyBlock(context.Background(), b, c); err != nil {
+		t.Fatalf("apply block %d: %v", b.Number, err)
+	}
+}
+
+func mustHead(t *testing.T, s discovery.Store) (discovery.BlockRef, bool) {
+	t.Helper()
+	h, ok, err := s.Head(context.Background())
+	if err != nil {
+		t.Fatalf("head: %v", err)
+	}
+	return h, ok
+}
+
+func mustUser(t *testing.T, s discovery.Store, id int64) (*discovery.User, bool) {
+	t.Helper()
+	u, ok, err := s.User(context.Background(), id)
+	if err != nil {
+		t.Fatalf("user %d: %v", id, err)
+	}
+	return u, ok
+}
+
+func equal[T any](t *testing.T, what string, got, want T) {
+	t.Helper()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
+	}
+}
+
+// wantCode checks err carries the discovery error code.
+func wantCode(t *testing.T, what string, err error, code string) {
+	t.Helper()
+	if got := discovery.ErrorCode(err); got != code {
+		t.Errorf("%s: error %v has code %q, want %q", what, err, got, code)
+	}
+	var de *discovery.Error
+	if code != discovery.EINTERNAL && !errors.As(err, &de) {
+		t.Errorf("%s: error %v is not a *discovery.Error", what, err)
+	}
+}
+
+// ids lists the ids of users, for comparing orders.
+func ids(users []discovery.User) []int64 {
+	out := []int64{}
+	for _, u := range users {
+		out = append(out, u.ID)
+	}
+	return out
+}
+
+func trackIDs(tracks []discovery.Track) []int64 {
+	out := []int64{}
+	for _, t := range tracks {
+		out = append(out, t.ID)
+	}
+	return out
+}
+
+// rejected returns a refused action with every field set.
+func rejected(block uint64, logIndex uint) discovery.RejectedAction {
+	return discovery.RejectedAction{
+		Block:      block,
+		TxHash:     hashOf("tx", block*1000+uint64(logIndex)),
+		LogIndex:   logIndex,
+		UserID:     int64(logIndex) + 1,
+		EntityType: discovery.EntityTrack,
+		EntityID:   7,
+		Action:     discovery.ActionUpdate,
+		Signer:     addressOf(99),
+		Reason:     fmt.Sprintf("signer is not the owner (%d/%d)", block, logIndex),
+	}
+}
