@@ -22,6 +22,9 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
 	logger, err := newLogger(stderr, logLevel)
 	if err != nil {
 		return err

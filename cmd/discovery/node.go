@@ -137,3 +137,14 @@ func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
 	}
 	return rc, nil
 }
+
+// validate checks the shared settings before anything starts.
+func (c nodeConfig) validate() error {
+	if c.batchSize == 0 || c.batchSize > 10_000 {
+		return fmt.Errorf("--batch-size %d: want 1 to 10000 blocks", c.batchSize)
+	}
+	if _, _, err := net.SplitHostPort(c.listen); err != nil {
+		return fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:5000: %w", c.listen, err)
+	}
+	return nil
+}

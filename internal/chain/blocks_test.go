@@ -347,7 +347,7 @@ func TestBlocksRejectsBadRanges(t *testing.T) {
 	}
 }
 
-func TestHeadFailsWhenNodeIsDown(t *testing.T) {
+func TestHeadSaysWhatFailed(t *testing.T) {
 	node := chaintest.NewNode(t)
 	c := dial(t, node.URL, nil, nil, chain.Options{})
 	ctx, cancel := context.WithCancel(t.Context())

@@ -20,12 +20,15 @@ func checkHeaders(from uint64, headers []*rpcHeader) ([]discovery.Block, error) 
 		if h == nil {
 			return nil, fmt.Errorf("fetching block %d: %w", num, ErrMissingBlock)
 		}
-		for name, missing := range map[string]bool{
-			"number": h.Number == nil, "hash": h.Hash == nil,
-			"parentHash": h.ParentHash == nil, "timestamp": h.Time == nil,
+		for _, f := range []struct {
+			name    string
+			missing bool
+		}{
+			{"number", h.Number == nil}, {"hash", h.Hash == nil},
+			{"parentHash", h.ParentHash == nil}, {"timestamp", h.Time == nil},
 		} {
-			if missing {
-				return nil, fmt.Errorf("decoding block %d: the node sent no %s", num, name)
+			if f.missing {
+				return nil, fmt.Errorf("decoding block %d: the node sent no %s", num, f.name)
 			}
 		}
 		if uint64(*h.Number) != num {

@@ -105,6 +105,10 @@ func (h *harness) applyLogs(logs ...types.Log) {
 	}}
 	for i, lg := range logs {
 		lg.BlockNumber, lg.BlockHash, lg.Index = n, b.Hash, uint(i)
+		if lg.TxHash == (common.Hash{}) {
+			h.txn++
+			lg.TxHash = common.BigToHash(big.NewInt(int64(h.txn)))
+		}
 		b.Logs = append(b.Logs, lg)
 	}
 	if err := h.ix.Apply(h.ctx, b); err != nil {

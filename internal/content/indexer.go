@@ -44,10 +44,8 @@ func (ix *Indexer) Apply(ctx context.Context, b discovery.Block) error {
 	if err != nil {
 		return err
 	}
-	if err := ix.store.ApplyBlock(ctx, b.BlockRef, c); err != nil {
-		return fmt.Errorf("apply block %d: %w", b.Number, err)
-	}
-	return nil
+	// The store's error already names the block.
+	return ix.store.ApplyBlock(ctx, b.BlockRef, c)
 }
 
 // Changes computes what b changes without writing anything.

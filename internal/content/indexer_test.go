@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/discovery-node/discovery"
+	"github.com/discovery-node/discovery/internal/content"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 )
@@ -159,7 +160,7 @@ func TestRejected(t *testing.T) {
 		{name: "playlist with unknown track", action: act{user: 1, signer: alice, entity: "Playlist", id: 200, action: "Create", meta: meta(map[string]any{"playlist_name": "p", "playlist_contents": map[string]any{"track_ids": []map[string]any{{"track": 12345, "time": 1}}}})}, reason: "track 12345, which does not exist"},
 		{name: "update deleted track", action: act{user: 1, signer: alice, entity: "Track", id: 11, action: "Update", meta: meta(map[string]any{"title": "zombie"})}, reason: "track 11 does not exist"},
 		{name: "log with extra topic", raw: &types.Log{Topics: []common.Hash{{1}, {2}}}, reason: "not a ManageEntity log"},
-		{name: "truncated log data", raw: &types.Log{Topics: nil, Data: []byte{1, 2, 3}}, reason: "not a ManageEntity log"},
+		{name: "truncated log data", raw: &types.Log{Topics: []common.Hash{content.ManageEntityTopic}, Data: []byte{1, 2, 3}}, reason: "malformed ManageEntity data"},
 	}
 	forEachStore(t, func(t *testing.T, s discovery.Store) {
 		h := newHarness(t, s)

@@ -124,7 +124,11 @@ func itemAction(ctx context.Context, v *view, a action, itemType string) error {
 	case adding && has:
 		return reject("user %d already did %s on %s %d", k.UserID, a.Action, itemType, k.ItemID)
 	case !adding && !has:
-		return reject("user %d has no %s of %s %d to undo", k.UserID, strings.TrimPrefix(a.Action, "Un"), itemType, k.ItemID)
+		undone := discovery.ActionSave
+		if isRepost {
+			undone = discovery.ActionRepost
+		}
+		return reject("user %d has no %s of %s %d to undo", k.UserID, undone, itemType, k.ItemID)
 	}
 
 	delta := int64(1)

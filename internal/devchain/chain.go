@@ -11,7 +11,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/rawdb"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
@@ -48,6 +50,7 @@ type Chain struct {
 	contract    common.Address
 	deployBlock uint64
 	seed        SeedResult
+	heads       []common.Hash // newest first; owned by the mining goroutine once it runs
 	logger      *slog.Logger
 
 	stopMining context.CancelFunc
@@ -100,54 +103,117 @@ func (c *Chain) open(ctx context.Context) error {
 	}
 	c.ipcPath, c.socketDir = ipcPath, socketDir
 	chainDir := filepath.Join(c.dataDir, "chain")
-	c.backend, err = newBackend(func(nc *node.Config, _ *ethconfig.Config) {
+	c.backend, err = newBackend(func(nc *node.Config, ec *ethconfig.Config) {
 		nc.Name = "discovery-dev" // fixes the database path, whatever the binary is called
 		nc.DataDir = chainDir
 		nc.IPCPath = ipcPath
+		// An archive of hash-keyed state writes every block's state with
+		// the block, so a crash costs at most the last moments. The default
+		// path scheme keeps recent state in memory only, and after a crash
+		// the node rewinds, deleting every block since the last flush.
+		ec.StateScheme = rawdb.HashScheme
+		ec.NoPruning = true
+		// A dev chain is tiny: keep the node's caches small, and skip the
+		// snapshot, which an archive does not need.
+		ec.SnapshotCache = 0
+		ec.TrieCleanCache = 16
+		ec.DatabaseCache = 32
 	})
 	if err != nil {
 		return err
 	}
-	head, ok, err := loadHead(c.dataDir)
+	c.heads, err = loadHeads(c.dataDir)
 	if err != nil {
 		return err
-	}
-	if ok {
-		if err := c.resume(head); err != nil {
-			return err
-		}
 	}
 	client := c.backend.Client()
 	c.chainID, err = client.ChainID(ctx)
 	if err != nil {
 		return fmt.Errorf("reading dev chain id: %w", err)
 	}
+	if len(c.heads) > 0 {
+		if err := c.resume(ctx); err != nil {
+			return err
+		}
+	}
 	h, err := client.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("reading dev chain head: %w", err)
 	}
-	if ok && h.Hash() != head {
-		return fmt.Errorf("resuming dev chain: head is %s, want saved %s", h.Hash(), head)
+	if len(c.heads) > 0 && h.Hash() != c.heads[0] {
+		return fmt.Errorf("resuming dev chain: head is %s, want %s", h.Hash(), c.heads[0])
 	}
-	c.logger.Info("dev chain opened", "dir", c.dataDir, "head", h.Number, "resumed", ok)
+	c.logger.Info("dev chain opened", "dir", c.dataDir, "head", h.Number, "resumed", len(c.heads) > 0)
 	return nil
 }
 
-// resume makes the saved head canonical again. The simulated backend rewinds
-// to genesis when it starts, and the transaction pool takes that rewind for a
-// reorg and puts every mined transaction back as pending, which Fork refuses.
-// Those transactions are already in the blocks being restored, so the pool
-// is emptied first; the pool refills asynchronously, hence the retry after
-// Fork has waited for it to settle.
-func (c *Chain) resume(head common.Hash) error {
-	var err error
+// resume makes the newest saved head that the database still holds
+// canonical again, and drops the newer ones it lost (the node writes
+// asynchronously, so a crash can lose its last blocks).
+//
+// The simulated backend rewinds to genesis when it starts, and the
+// transaction pool takes that rewind for a reorg and puts every mined
+// transaction back as pending, which Fork refuses. Those transactions are
+// already in the blocks being restored, so the pool is emptied first; it
+// refills asynchronously, hence the retry after Fork has let it settle.
+func (c *Chain) resume(ctx context.Context) error {
+	client := c.backend.Client()
+	for i, head := range c.heads {
+		if _, err := client.HeaderByHash(ctx, head); errors.Is(err, ethereum.NotFound) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("looking up saved head %s: %w", head, err)
+		}
+		if i > 0 {
+			c.logger.Warn("dev chain lost its newest blocks, resuming from an older head", "lost", i, "head", head)
+		}
+		c.heads = c.heads[i:]
+		var err error
+		for range 3 {
+			c.backend.Rollback()
+			if err = c.backend.Fork(head); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("resuming dev chain at block %s: %w", head, err)
+		}
+		return c.sealAfter(ctx)
+	}
+	return fmt.Errorf("dev chain in %s has none of its %d saved heads; remove the directory to start afresh", c.dataDir, len(c.heads))
+}
+
+// sealAfter seals one block on the resumed head, timed now or one second
+// after the head, whichever is later. The block builder only knows the time
+// of the head the node opened with, which after a crash can be older than
+// the resumed one; without this, blocks mined faster than one a second
+// leave it proposing timestamps the chain rejects.
+func (c *Chain) sealAfter(ctx context.Context) error {
+	h, err := c.backend.Client().HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reading resumed head: %w", err)
+	}
+	step := max(time.Since(time.Unix(int64(h.Time), 0)), time.Second)
 	for range 3 {
+		// The pool may still be settling from the rewind; AdjustTime
+		// refuses to seal over pending transactions.
 		c.backend.Rollback()
-		if err = c.backend.Fork(head); err == nil {
-			return nil
+		if err = c.backend.AdjustTime(step); err == nil {
+			break
 		}
 	}
-	return fmt.Errorf("resuming dev chain at block %s: %w", head, err)
+	if err != nil {
+		return fmt.Errorf("sealing the first block after resuming: %w", err)
+	}
+	next, err := c.backend.Client().HeaderByNumber(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("reading resumed head: %w", err)
+	}
+	if next.ParentHash != h.Hash() {
+		return fmt.Errorf("resuming dev chain: could not seal a block on %s", h.Hash())
+	}
+	c.heads, err = saveHead(c.dataDir, c.heads, next.Hash())
+	return err
 }
 
 // newBackend starts the simulated backend, turning the panic it raises on a
@@ -195,7 +261,8 @@ func (c *Chain) startMining(ctx context.Context, blockTime time.Duration) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := saveHead(c.dataDir, c.backend.Commit()); err != nil {
+				var err error
+				if c.heads, err = saveHead(c.dataDir, c.heads, c.backend.Commit()); err != nil {
 					c.logger.Error("saving dev chain head", "err", err)
 				}
 			}

@@ -52,24 +52,41 @@ func writeFileAtomic(path string, data []byte) error {
 	return nil
 }
 
-func saveHead(dir string, h common.Hash) error {
-	return writeFileAtomic(filepath.Join(dir, headFile), []byte(h.Hex()+"\n"))
+// keptHeads is how many recent heads the head file remembers. The node
+// writes to its database asynchronously, so after a crash the newest heads
+// may be missing from it; resuming falls back to the newest one that is
+// there.
+const keptHeads = 256
+
+// saveHead records h as the newest head, keeping the previous ones after it.
+func saveHead(dir string, heads []common.Hash, h common.Hash) ([]common.Hash, error) {
+	heads = append([]common.Hash{h}, heads[:min(len(heads), keptHeads-1)]...)
+	var b strings.Builder
+	for _, x := range heads {
+		b.WriteString(x.Hex())
+		b.WriteByte('\n')
+	}
+	return heads, writeFileAtomic(filepath.Join(dir, headFile), []byte(b.String()))
 }
 
-// loadHead returns the saved head hash; ok is false on a first start.
-func loadHead(dir string) (h common.Hash, ok bool, err error) {
-	b, err := os.ReadFile(filepath.Join(dir, headFile))
+// loadHeads returns the saved heads, newest first; none on a first start.
+func loadHeads(dir string) ([]common.Hash, error) {
+	path := filepath.Join(dir, headFile)
+	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return common.Hash{}, false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return common.Hash{}, false, fmt.Errorf("reading saved head: %w", err)
+		return nil, fmt.Errorf("reading saved heads: %w", err)
 	}
-	s := strings.TrimSpace(string(b))
-	if len(s) != 66 || !strings.HasPrefix(s, "0x") {
-		return common.Hash{}, false, fmt.Errorf("reading saved head: %q in %s is not a block hash", s, filepath.Join(dir, headFile))
+	var heads []common.Hash
+	for _, line := range strings.Fields(string(b)) {
+		if len(line) != 66 || !strings.HasPrefix(line, "0x") {
+			return nil, fmt.Errorf("reading saved heads: %q in %s is not a block hash", line, path)
+		}
+		heads = append(heads, common.HexToHash(line))
 	}
-	return common.HexToHash(s), true, nil
+	return heads, nil
 }
 
 func saveState(dir string, st state) error {

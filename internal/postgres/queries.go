@@ -9,7 +9,7 @@ import (
 )
 
 // likeEscaper makes user input match literally inside a LIKE pattern
-// (with ESCAPE '\').
+// (with ESCAPE E'\\').
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // SearchUsers finds users whose handle or name contains query, ignoring
@@ -23,8 +23,8 @@ func (s *Store) SearchUsers(ctx context.Context, query string, p discovery.Page)
 	q := strings.ToLower(query)
 	escaped := likeEscaper.Replace(q)
 	const stmt = `SELECT ` + userColumns + ` FROM users
-WHERE handle_lower LIKE $1 ESCAPE '\' OR name_lower LIKE $1 ESCAPE '\'
-ORDER BY CASE WHEN handle_lower = $2 THEN 0 WHEN handle_lower LIKE $3 ESCAPE '\' THEN 1 ELSE 2 END,
+WHERE handle_lower LIKE $1 ESCAPE E'\\' OR name_lower LIKE $1 ESCAPE E'\\'
+ORDER BY CASE WHEN handle_lower = $2 THEN 0 WHEN handle_lower LIKE $3 ESCAPE E'\\' THEN 1 ELSE 2 END,
 	follower_count DESC, id
 LIMIT $4 OFFSET $5`
 	rows, err := s.pool.Query(ctx, stmt, "%"+escaped+"%", q, escaped+"%", limit, offset)

@@ -44,9 +44,13 @@ var migrations embed.FS
 // instead of failing at once; synchronous=NORMAL is durable across a crash
 // of this process in WAL mode, and a power cut can lose at most the last
 // blocks together with their checkpoint, which are then indexed again.
+// BEGIN IMMEDIATE takes the write lock before ApplyBlock reads the head, so
+// the check and the write are one step even against another process. The
+// schema has no foreign keys: the indexer validates references, and a
+// future revert must be free to restore rows in any order.
 const (
 	writerParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
-		"&_pragma=foreign_keys(1)&_txlock=immediate"
+		"&_txlock=immediate"
 	readerParams = "_pragma=busy_timeout(10000)&_pragma=query_only(1)"
 	readerConns  = 4
 )

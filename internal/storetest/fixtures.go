@@ -162,7 +162,7 @@ func changes(t *testing.T, rows ...any) *discovery.Changes {
 func mustApply(t *testing.T, s discovery.Store, b discovery.BlockRef, c *discovery.Changes) {
 	t.Helper()
 	if err := s.ApplyBlock(context.Background(), b, c); err != nil {
-		t.Fatalf("apply block %d: %v", b.Number, err)
+		t.Fatalf("ApplyBlock(%d): %v", b.Number, err)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -32,7 +33,7 @@ type Node struct {
 	URL string
 
 	mu         sync.Mutex
-	full       map[uint64]map[string]json.RawMessage // the recorded block, full transactions
+	blocks     map[uint64]*block
 	head       uint64
 	logs       []types.Log
 	requests   int
@@ -44,7 +45,7 @@ type Node struct {
 // NewNode starts a Node with no blocks; it stops when the test ends.
 func NewNode(t testing.TB) *Node {
 	t.Helper()
-	n := &Node{full: map[uint64]map[string]json.RawMessage{}, calls: map[string]int{}}
+	n := &Node{blocks: map[uint64]*block{}, calls: map[string]int{}}
 	srv := rpc.NewServer()
 	if err := srv.RegisterName("eth", &ethAPI{n: n}); err != nil {
 		t.Fatalf("registering fake eth API: %v", err)
@@ -71,25 +72,62 @@ func (n *Node) LoadFixtures(t testing.TB, dir string, from, to uint64) []discove
 	var refs []discovery.BlockRef
 	for num := from; num <= to; num++ {
 		path := filepath.Join(dir, strconv.FormatUint(num, 10)+".json")
-		raw, err := os.ReadFile(path)
+		f, err := readFixture(path)
 		if err != nil {
-			t.Fatalf("reading fixture: %v", err)
+			t.Fatal(err)
 		}
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			t.Fatalf("decoding fixture %s: %v", path, err)
-		}
-		ref := FixtureRef(t, fields)
+		ref := FixtureRef(t, f.fields)
 		if ref.Number != num {
 			t.Fatalf("fixture %s holds block %d", path, ref.Number)
 		}
 		refs = append(refs, ref)
 		n.mu.Lock()
-		n.full[num] = fields
+		n.blocks[num] = &block{fields: maps.Clone(f.fields), fullTxs: f.fullTxs}
 		n.head = max(n.head, num)
 		n.mu.Unlock()
 	}
 	return refs
+}
+
+// fixture is a recorded block split for serving: its fields with
+// transactions as hashes, and the full transactions.
+type fixture struct {
+	fields  map[string]json.RawMessage
+	fullTxs json.RawMessage
+}
+
+// fixtures caches decoded files across the tests of one binary; decoding
+// megabytes of transactions for every test would dominate their runtime.
+var fixtures sync.Map // path -> *fixture
+
+func readFixture(path string) (*fixture, error) {
+	if f, ok := fixtures.Load(path); ok {
+		return f.(*fixture), nil
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading fixture: %w", err)
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		return nil, fmt.Errorf("decoding fixture %s: %w", path, err)
+	}
+	var txs []struct {
+		Hash common.Hash `json:"hash"`
+	}
+	if err := json.Unmarshal(fields["transactions"], &txs); err != nil {
+		return nil, fmt.Errorf("decoding transactions of fixture %s: %w", path, err)
+	}
+	hashes := make([]common.Hash, len(txs))
+	for i, tx := range txs {
+		hashes[i] = tx.Hash
+	}
+	f := &fixture{fields: fields, fullTxs: fields["transactions"]}
+	if f.fields["transactions"], err = json.Marshal(hashes); err != nil {
+		return nil, fmt.Errorf("encoding transaction hashes: %w", err)
+	}
+	fixtures.Store(path, f)
+	return f, nil
 }
 
 // FixtureRef reads a block reference out of a recorded block's JSON fields,
@@ -128,11 +166,11 @@ func (n *Node) SetField(t testing.TB, num uint64, field string, value any) {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	b, ok := n.full[num]
+	b, ok := n.blocks[num]
 	if !ok {
 		t.Fatalf("block %d is not loaded", num)
 	}
-	b[field] = raw
+	b.fields[field] = raw
 }
 
 // Drop forgets block num, so the node answers null for it as a node that
@@ -140,7 +178,7 @@ func (n *Node) SetField(t testing.TB, num uint64, field string, value any) {
 func (n *Node) Drop(num uint64) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	delete(n.full, num)
+	delete(n.blocks, num)
 }
 
 // SetLogs sets the logs eth_getLogs draws from; it answers those inside the
@@ -180,6 +218,12 @@ func (n *Node) LastLogFilter() json.RawMessage {
 	return n.lastFilter
 }
 
+// block is what a Node serves for one block number.
+type block struct {
+	fields  map[string]json.RawMessage // transactions as hashes
+	fullTxs json.RawMessage
+}
+
 // ethAPI is the "eth" namespace served by a Node.
 type ethAPI struct{ n *Node }
 
@@ -194,29 +238,16 @@ func (a *ethAPI) GetBlockByNumber(num hexutil.Uint64, fullTx bool) (json.RawMess
 	a.n.mu.Lock()
 	defer a.n.mu.Unlock()
 	a.n.calls["eth_getBlockByNumber"]++
-	fields, ok := a.n.full[uint64(num)]
+	b, ok := a.n.blocks[uint64(num)]
 	if !ok {
 		return nil, nil // JSON null: the node does not have the block
 	}
-	if fullTx {
-		return json.Marshal(fields)
+	if !fullTx {
+		return json.Marshal(b.fields)
 	}
-	var txs []struct {
-		Hash common.Hash `json:"hash"`
-	}
-	if err := json.Unmarshal(fields["transactions"], &txs); err != nil {
-		return nil, fmt.Errorf("decoding transactions of block %d: %w", num, err)
-	}
-	hashes := make([]common.Hash, len(txs))
-	for i, tx := range txs {
-		hashes[i] = tx.Hash
-	}
-	short := make(map[string]any, len(fields))
-	for k, v := range fields {
-		short[k] = v
-	}
-	short["transactions"] = hashes
-	return json.Marshal(short)
+	fields := maps.Clone(b.fields)
+	fields["transactions"] = b.fullTxs
+	return json.Marshal(fields)
 }
 
 func (a *ethAPI) GetLogs(filter json.RawMessage) ([]types.Log, error) {
