@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/big"
@@ -18,9 +19,11 @@ import (
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("seed", getenv, stderr)
 	var rpcURL, keyHex, logLevel string
+	var asJSON bool
 	f.string(&rpcURL, "rpc", "DISCOVERY_RPC", "", "JSON-RPC URL of the chain node")
 	f.string(&keyHex, "key", "DISCOVERY_SEED_KEY", "", "hex private key of a funded account that deploys and relays (pays gas)")
 	f.string(&logLevel, "log-level", "DISCOVERY_LOG_LEVEL", "info", "debug, info, warn or error")
+	f.BoolVar(&asJSON, "json", false, "also print everything seeded (users, tracks, ids, invalid actions) as one JSON line")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -65,6 +68,13 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fmt.Fprintf(stdout, "contract %s\ndeploy-block %d\n", addr.Hex(), block)
 	fmt.Fprintf(stdout, "seeded %d actions (%d users, %d tracks, %d playlists) in blocks %d-%d\n",
 		res.Actions, len(res.Users), len(res.Tracks), len(res.Playlists), res.FirstBlock, res.LastBlock)
+	if asJSON {
+		b, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("encode seed result: %w", err)
+		}
+		fmt.Fprintf(stdout, "%s\n", b)
+	}
 	fmt.Fprintf(stdout, "next: discovery run --rpc %s --contract %s --from-block %d --db ...\n", redact(rpcURL), addr.Hex(), block)
 	return nil
 }
