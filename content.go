@@ -2,6 +2,7 @@ package discovery
 
 import (
 	"context"
+	"errors"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -164,23 +165,21 @@ type RejectedAction struct {
 	Reason     string
 }
 
-// Changes is everything one block changes in the content state: the new image
-// of every entity row it touched, and edges created (non-nil) or removed
-// (nil). A store applies it together with the block and the checkpoint in one
-// transaction.
-type Changes struct {
+// RowSet is a set of row images keyed like the tables that hold them. A nil
+// value means "no row": an edge removed, or, in an undo image, an entity that
+// did not exist yet.
+type RowSet struct {
 	Users     map[int64]*User
 	Tracks    map[int64]*Track
 	Playlists map[int64]*Playlist
 	Follows   map[FollowKey]*Follow
 	Reposts   map[ItemKey]*ItemAction
 	Saves     map[ItemKey]*ItemAction
-	Rejected  []RejectedAction
 }
 
-// NewChanges returns an empty, ready to fill Changes.
-func NewChanges() *Changes {
-	return &Changes{
+// NewRowSet returns an empty, ready to fill RowSet.
+func NewRowSet() RowSet {
+	return RowSet{
 		Users:     map[int64]*User{},
 		Tracks:    map[int64]*Track{},
 		Playlists: map[int64]*Playlist{},
@@ -190,6 +189,25 @@ func NewChanges() *Changes {
 	}
 }
 
+// Changes is everything one block changes in the content state: the new image
+// of every row it touched (nil: the row is removed), the actions it rejected,
+// and Prior, the image of each of those rows before the block (nil: there
+// was no row). Prior has exactly the keys of the embedded RowSet. A store
+// applies Changes together with the block and the checkpoint in one
+// transaction and keeps Prior until the block is final, so a reorg can undo
+// the block exactly, and the state digest can be updated without rereading
+// the tables.
+type Changes struct {
+	RowSet
+	Rejected []RejectedAction
+	Prior    RowSet
+}
+
+// NewChanges returns an empty, ready to fill Changes.
+func NewChanges() *Changes {
+	return &Changes{RowSet: NewRowSet(), Prior: NewRowSet()}
+}
+
 // EntityReader is what the content indexer reads while validating an action.
 // Missing rows are reported with ok == false, not an error.
 type EntityReader interface {
@@ -197,9 +215,9 @@ type EntityReader interface {
 	UserIDByHandle(ctx context.Context, handleLower string) (id int64, ok bool, err error)
 	Track(ctx context.Context, id int64) (t *Track, ok bool, err error)
 	Playlist(ctx context.Context, id int64) (p *Playlist, ok bool, err error)
-	FollowExists(ctx context.Context, k FollowKey) (bool, error)
-	RepostExists(ctx context.Context, k ItemKey) (bool, error)
-	SaveExists(ctx context.Context, k ItemKey) (bool, error)
+	Follow(ctx context.Context, k FollowKey) (f *Follow, ok bool, err error)
+	Repost(ctx context.Context, k ItemKey) (r *ItemAction, ok bool, err error)
+	Save(ctx context.Context, k ItemKey) (s *ItemAction, ok bool, err error)
 }
 
 // ContentQueries answers the API's questions. Lookups of a missing or deleted
@@ -225,8 +243,36 @@ type Store interface {
 	// Head returns the newest indexed block (the checkpoint); ok is false
 	// before the first block.
 	Head(ctx context.Context) (b BlockRef, ok bool, err error)
-	// ApplyBlock writes the block row, its changes and the new checkpoint in
-	// one transaction. The block must extend the current head.
+	// Block returns the indexed block at number n; ok is false when there is
+	// none. The follower compares these with the node's to find where a
+	// reorganisation forked.
+	Block(ctx context.Context, n uint64) (b BlockRef, ok bool, err error)
+	// ApplyBlock writes the block row, its changes, their undo image, the
+	// new state digest and the checkpoint in one transaction. The block must
+	// extend the current head (ErrNotNextBlock otherwise).
 	ApplyBlock(ctx context.Context, b BlockRef, c *Changes) error
+	// RevertBlock undoes the head block exactly — every row, count and
+	// rejected action it wrote — and makes its parent the head, in one
+	// transaction. b must be the head (ErrNotHead otherwise); a block whose
+	// undo image was pruned cannot be reverted (ErrFinalized).
+	RevertBlock(ctx context.Context, b BlockRef) error
+	// Prune drops undo images of blocks below the given number, which the
+	// chain has finalized, and returns how many it dropped.
+	Prune(ctx context.Context, below uint64) (int, error)
+	// StateDigest returns the digest of all chain-derived state at the head,
+	// as kept incrementally block by block (zero before the first block).
+	StateDigest(ctx context.Context) (Digest, error)
+	// ComputeDigest recomputes the digest from every row, ignoring the kept
+	// one; a difference between the two means the tables were changed
+	// outside indexing.
+	ComputeDigest(ctx context.Context) (Digest, error)
 	Close() error
 }
+
+// Errors a Store returns for blocks that do not fit its head. Callers test
+// with errors.Is; the stores wrap them in an *Error with code EINVALID.
+var (
+	ErrNotNextBlock = errors.New("block does not extend the indexed head")
+	ErrNotHead      = errors.New("block is not the indexed head")
+	ErrFinalized    = errors.New("block is final: its undo image was pruned")
+)

@@ -31,11 +31,14 @@ type Block struct {
 	Logs []types.Log
 }
 
-// BlockSink consumes an ordered stream of blocks. Apply must be atomic: the
-// block's changes and the checkpoint commit together or not at all, so a crash
-// at any moment resumes exactly.
+// BlockSink consumes an ordered stream of apply and revert steps. Each must
+// be atomic: a block's changes and the checkpoint commit together or not at
+// all, so a crash at any moment resumes exactly.
 type BlockSink interface {
+	// Apply indexes b, which extends the sink's head.
 	Apply(ctx context.Context, b Block) error
+	// Revert undoes b, the sink's head, after a reorganisation orphaned it.
+	Revert(ctx context.Context, b BlockRef) error
 }
 
 // BlockSource is where the follower reads the chain: a JSON-RPC node, or a

@@ -68,7 +68,13 @@ func (ix *Indexer) Changes(ctx context.Context, b discovery.Block) (*discovery.C
 			return nil, fmt.Errorf("index block %d log %d: %w", b.Number, lg.Index, err)
 		}
 	}
-	return v.changes, nil
+	return v.finish(), nil
+}
+
+// Revert undoes b, the store's head, exactly, from the undo image the store
+// kept when b was applied.
+func (ix *Indexer) Revert(ctx context.Context, b discovery.BlockRef) error {
+	return ix.store.RevertBlock(ctx, b)
 }
 
 func rejected(b discovery.BlockRef, lg types.Log, ev event, reason string) discovery.RejectedAction {

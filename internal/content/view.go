@@ -23,12 +23,24 @@ func newView(store discovery.EntityReader) *view {
 
 func (v *view) user(ctx context.Context, id int64) (*discovery.User, bool, error) {
 	if u, ok := v.changes.Users[id]; ok {
+		if u == nil {
+			return nil, false, nil
+		}
 		cp := *u
 		return &cp, true, nil
 	}
-	return v.store.User(ctx, id)
+	u, ok, err := v.store.User(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, seen := v.changes.Prior.Users[id]; !seen {
+		v.changes.Prior.Users[id] = copyOf(u, ok)
+	}
+	return u, ok, nil
 }
 
+// putUser makes u's new image part of the block. The row must have been read
+// first, so its prior image is known.
 func (v *view) putUser(u *discovery.User, oldHandleLower string) {
 	if oldHandleLower != "" && oldHandleLower != u.HandleLower {
 		v.handles[oldHandleLower] = 0
@@ -46,20 +58,40 @@ func (v *view) userIDByHandle(ctx context.Context, lower string) (int64, bool, e
 
 func (v *view) track(ctx context.Context, id int64) (*discovery.Track, bool, error) {
 	if t, ok := v.changes.Tracks[id]; ok {
+		if t == nil {
+			return nil, false, nil
+		}
 		cp := *t
 		return &cp, true, nil
 	}
-	return v.store.Track(ctx, id)
+	t, ok, err := v.store.Track(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, seen := v.changes.Prior.Tracks[id]; !seen {
+		v.changes.Prior.Tracks[id] = copyOf(t, ok)
+	}
+	return t, ok, nil
 }
 
 func (v *view) putTrack(t *discovery.Track) { v.changes.Tracks[t.ID] = t }
 
 func (v *view) playlist(ctx context.Context, id int64) (*discovery.Playlist, bool, error) {
 	if p, ok := v.changes.Playlists[id]; ok {
+		if p == nil {
+			return nil, false, nil
+		}
 		cp := *p
 		return &cp, true, nil
 	}
-	return v.store.Playlist(ctx, id)
+	p, ok, err := v.store.Playlist(ctx, id)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, seen := v.changes.Prior.Playlists[id]; !seen {
+		v.changes.Prior.Playlists[id] = copyOf(p, ok)
+	}
+	return p, ok, nil
 }
 
 func (v *view) putPlaylist(p *discovery.Playlist) { v.changes.Playlists[p.ID] = p }
@@ -68,19 +100,66 @@ func (v *view) followExists(ctx context.Context, k discovery.FollowKey) (bool, e
 	if f, ok := v.changes.Follows[k]; ok {
 		return f != nil, nil
 	}
-	return v.store.FollowExists(ctx, k)
+	f, ok, err := v.store.Follow(ctx, k)
+	if err != nil {
+		return false, err
+	}
+	if _, seen := v.changes.Prior.Follows[k]; !seen {
+		v.changes.Prior.Follows[k] = copyOf(f, ok)
+	}
+	return ok, nil
 }
 
 func (v *view) repostExists(ctx context.Context, k discovery.ItemKey) (bool, error) {
-	if r, ok := v.changes.Reposts[k]; ok {
-		return r != nil, nil
-	}
-	return v.store.RepostExists(ctx, k)
+	return itemExists(ctx, k, v.changes.Reposts, v.changes.Prior.Reposts, v.store.Repost)
 }
 
 func (v *view) saveExists(ctx context.Context, k discovery.ItemKey) (bool, error) {
-	if s, ok := v.changes.Saves[k]; ok {
-		return s != nil, nil
+	return itemExists(ctx, k, v.changes.Saves, v.changes.Prior.Saves, v.store.Save)
+}
+
+func itemExists(ctx context.Context, k discovery.ItemKey, changed, prior map[discovery.ItemKey]*discovery.ItemAction,
+	read func(context.Context, discovery.ItemKey) (*discovery.ItemAction, bool, error)) (bool, error) {
+	if r, ok := changed[k]; ok {
+		return r != nil, nil
 	}
-	return v.store.SaveExists(ctx, k)
+	r, ok, err := read(ctx, k)
+	if err != nil {
+		return false, err
+	}
+	if _, seen := prior[k]; !seen {
+		prior[k] = copyOf(r, ok)
+	}
+	return ok, nil
+}
+
+// copyOf returns a private copy of a row read from the store, or nil when
+// there was none, for the block's undo image.
+func copyOf[T any](row *T, ok bool) *T {
+	if !ok || row == nil {
+		return nil
+	}
+	cp := *row
+	return &cp
+}
+
+// finish drops prior images of rows the block only read, so Prior has
+// exactly the keys of the changes, as a store expects.
+func (v *view) finish() *discovery.Changes {
+	c := v.changes
+	prune(c.Prior.Users, c.Users)
+	prune(c.Prior.Tracks, c.Tracks)
+	prune(c.Prior.Playlists, c.Playlists)
+	prune(c.Prior.Follows, c.Follows)
+	prune(c.Prior.Reposts, c.Reposts)
+	prune(c.Prior.Saves, c.Saves)
+	return c
+}
+
+func prune[K comparable, V any](prior, changed map[K]*V) {
+	for k := range prior {
+		if _, ok := changed[k]; !ok {
+			delete(prior, k)
+		}
+	}
 }

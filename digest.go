@@ -1,0 +1,132 @@
+package discovery
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+)
+
+// Digest is an order-independent fingerprint of a set of rows: the sum,
+// modulo 2^256, of the SHA-256 of each row's canonical encoding. A sum rather
+// than XOR so that equal rows do not cancel out; order-independent so it can
+// be kept incrementally (add the new image of a row, subtract the old) and
+// recomputed by scanning tables in any order, on any store, with the same
+// result. Two honest nodes at the same head have the same digest.
+type Digest [32]byte
+
+// String returns the digest as 0x-prefixed hex.
+func (d Digest) String() string { return "0x" + hex.EncodeToString(d[:]) }
+
+// MarshalText encodes the digest as 0x-prefixed hex.
+func (d Digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+var mod = new(big.Int).Lsh(big.NewInt(1), 256)
+
+func (d Digest) int() *big.Int { return new(big.Int).SetBytes(d[:]) }
+
+func fromInt(n *big.Int) Digest {
+	n.Mod(n, mod)
+	var d Digest
+	n.FillBytes(d[:])
+	return d
+}
+
+// Add returns d + e mod 2^256.
+func (d Digest) Add(e Digest) Digest { return fromInt(new(big.Int).Add(d.int(), e.int())) }
+
+// Sub returns d - e mod 2^256.
+func (d Digest) Sub(e Digest) Digest { return fromInt(new(big.Int).Sub(d.int(), e.int())) }
+
+// Table names as they enter row hashes. They are part of the digest's
+// definition: renaming one changes every digest.
+const (
+	TableUsers     = "users"
+	TableTracks    = "tracks"
+	TablePlaylists = "playlists"
+	TableFollows   = "follows"
+	TableReposts   = "reposts"
+	TableSaves     = "saves"
+	TableRejected  = "rejected_actions"
+)
+
+// HashRow returns the digest contribution of one row of a table: SHA-256 of
+// the table name and the row's canonical JSON. The row must be one of the
+// domain row types (User, Track, Playlist, Follow, ItemAction,
+// RejectedAction), by value.
+func HashRow(table string, row any) (Digest, error) {
+	if p, ok := row.(Playlist); ok && len(p.Tracks) == 0 {
+		p.Tracks = nil // an empty list is stored and read back as no list
+		row = p
+	}
+	b, err := json.Marshal(row)
+	if err != nil {
+		return Digest{}, fmt.Errorf("hash %s row: %w", table, err)
+	}
+	h := sha256.New()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(table)))
+	h.Write(n[:])
+	h.Write([]byte(table))
+	h.Write(b)
+	var d Digest
+	h.Sum(d[:0])
+	return d, nil
+}
+
+// DigestDelta returns what applying c adds to the state digest and what it
+// takes away: every new row image and rejected action is added, every prior
+// image subtracted. A store computes the new head digest as
+// old.Add(add).Sub(sub).
+func (c *Changes) DigestDelta() (add, sub Digest, err error) {
+	acc := func(d *Digest, table string, row any) {
+		if err != nil {
+			return
+		}
+		var h Digest
+		if h, err = HashRow(table, row); err == nil {
+			*d = d.Add(h)
+		}
+	}
+	for _, side := range []struct {
+		set RowSet
+		d   *Digest
+	}{{c.RowSet, &add}, {c.Prior, &sub}} {
+		for _, u := range side.set.Users {
+			if u != nil {
+				acc(side.d, TableUsers, *u)
+			}
+		}
+		for _, t := range side.set.Tracks {
+			if t != nil {
+				acc(side.d, TableTracks, *t)
+			}
+		}
+		for _, p := range side.set.Playlists {
+			if p != nil {
+				acc(side.d, TablePlaylists, *p)
+			}
+		}
+		for _, f := range side.set.Follows {
+			if f != nil {
+				acc(side.d, TableFollows, *f)
+			}
+		}
+		for _, r := range side.set.Reposts {
+			if r != nil {
+				acc(side.d, TableReposts, *r)
+			}
+		}
+		for _, s := range side.set.Saves {
+			if s != nil {
+				acc(side.d, TableSaves, *s)
+			}
+		}
+	}
+	for _, r := range c.Rejected {
+		acc(&add, TableRejected, r)
+	}
+	return add, sub, err
+}
