@@ -236,4 +236,3 @@ func checkRejected(t *testing.T, s discovery.Store, res devchain.SeedResult) {
 		t.Errorf("%d actions rejected, want exactly the %d invalid ones: %+v", len(got), len(res.Invalid), got)
 	}
 }
-

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"math/big"
-	"slices"
 	"testing"
 
 	"github.com/ethereum/go-ethereum"
@@ -214,12 +213,4 @@ func checkMetadata(t *testing.T, ev *contracts.EntityManagerManageEntity) map[st
 		}
 	}
 	return data
-}
-
-func hashes(res devchain.SeedResult) []common.Hash {
-	var hs []common.Hash
-	for _, inv := range res.Invalid {
-		hs = append(hs, inv.TxHash)
-	}
-	return slices.Clip(hs)
 }

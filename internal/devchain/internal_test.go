@@ -1,6 +1,7 @@
 package devchain
 
 import (
+	"bytes"
 	"fmt"
 	"math/big"
 	"os"
@@ -42,7 +43,7 @@ func TestDevKeysStable(t *testing.T) {
 			t.Errorf("users %d and %d share wallet %s", other, id, a)
 		}
 		seen[a] = id
-		if UserKey(id).D.Cmp(DevKey(fmt.Sprintf(userSeed, id)).D) != 0 {
+		if !bytes.Equal(crypto.FromECDSA(UserKey(id)), crypto.FromECDSA(DevKey(fmt.Sprintf(userSeed, id)))) {
 			t.Errorf("UserKey(%d) is not stable", id)
 		}
 	}

@@ -2,12 +2,10 @@ package devchain_test
 
 import (
 	"context"
-	"errors"
 	"math/big"
 	"sync"
 	"testing"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -17,7 +15,7 @@ import (
 )
 
 // minedOnDemand is a simulated chain that seals a block whenever a receipt
-// is asked for and missing: everything sent before the first wait lands in
+// is asked for and not there: everything sent before the first wait lands in
 // one block, which makes batching observable without timing.
 type minedOnDemand struct {
 	simulated.Client
@@ -27,9 +25,10 @@ type minedOnDemand struct {
 
 func (m *minedOnDemand) TransactionReceipt(ctx context.Context, h common.Hash) (*types.Receipt, error) {
 	r, err := m.Client.TransactionReceipt(ctx, h)
-	if !errors.Is(err, ethereum.NotFound) {
-		return r, err
+	if err == nil {
+		return r, nil
 	}
+	// Not found, or the node's transaction index is still starting up.
 	m.mu.Lock()
 	m.backend.Commit()
 	m.mu.Unlock()
