@@ -21,6 +21,9 @@ import (
 	"github.com/discovery-node/discovery/internal/sqlite"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/rpc"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -37,27 +40,37 @@ type nodeConfig struct {
 // ctx is cancelled, then shuts the HTTP server down gracefully. It prints the
 // address it listens on to stdout, so scripts and tests can use port 0.
 func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store discovery.Store, rc *rpc.Client, cfg nodeConfig) error {
-	ix, err := content.New(store, logger.With("component", "content"))
+	reg := prometheus.NewRegistry()
+	for _, c := range []prometheus.Collector{collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+		if err := reg.Register(c); err != nil {
+			return fmt.Errorf("register runtime metrics: %w", err)
+		}
+	}
+	ix, err := content.New(store, content.Options{Logger: logger.With("component", "content"), Registerer: reg})
 	if err != nil {
 		return err
 	}
 	src := chain.New(rc, []common.Address{cfg.contract}, []common.Hash{content.ManageEntityTopic}, chain.Options{})
 	f := follow.New(src, ix, store.Head, follow.Config{
-		FromBlock: cfg.fromBlock,
-		BatchSize: cfg.batchSize,
-		Logger:    logger.With("component", "follow"),
+		FromBlock:  cfg.fromBlock,
+		BatchSize:  cfg.batchSize,
+		Logger:     logger.With("component", "follow"),
+		Registerer: reg,
 	})
 	handler := api.NewServer(api.Config{
 		Service:          "discovery",
 		Version:          version,
 		HealthyBlockDiff: cfg.healthyBlockDiff,
 	}, store, f, logger.With("component", "api"))
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	mux.Handle("/", handler)
 
 	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
 	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	logger.Info("serving", "addr", ln.Addr().String(), "contract", cfg.contract.Hex())
 

@@ -17,6 +17,7 @@ Usage:
   discovery dev   [flags]   embedded chain with demo content, SQLite, API (no setup)
   discovery run   [flags]   index a real chain and serve it
   discovery seed  [flags]   deploy EntityManager to a chain and seed demo content
+  discovery digest [flags]  print an index's state digest, kept and recomputed
 
 Run "discovery COMMAND -h" for a command's flags. Every flag can also be set
 with the environment variable named in its help.
@@ -40,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRun(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args, getenv, stdout, stderr)
+	case "digest":
+		return runDigest(ctx, args, getenv, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "discovery", version)
 		return nil

@@ -1,6 +1,9 @@
 package api
 
 import (
+	"context"
+
+	"github.com/discovery-node/discovery"
 	"log/slog"
 	"net/http"
 )
@@ -13,6 +16,9 @@ type healthJSON struct {
 	DB              dbHeadJSON  `json:"db"`
 	Web             webHeadJSON `json:"web"`
 	Network         networkJSON `json:"network"`
+	// StateDigest fingerprints all chain-derived state at DB.Number; two
+	// honest nodes at the same block agree on it.
+	StateDigest string `json:"state_digest"`
 }
 
 // dbHeadJSON is the newest indexed block.
@@ -36,7 +42,7 @@ type networkJSON struct {
 // plain status check takes a lagging node out of rotation.
 func handleHealthCheck(cfg Config, store Store, chain ChainHead, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		head, ok, err := store.Head(r.Context())
+		head, ok, digest, err := consistentHead(r.Context(), store)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -50,6 +56,7 @@ func handleHealthCheck(cfg Config, store Store, chain ChainHead, logger *slog.Lo
 		}
 		if ok {
 			h.DB = dbHeadJSON{Number: head.Number, BlockHash: head.Hash.Hex()}
+			h.StateDigest = digest.String()
 		}
 		if chainHead > h.DB.Number {
 			h.BlockDifference = chainHead - h.DB.Number
@@ -61,4 +68,30 @@ func handleHealthCheck(cfg Config, store Store, chain ChainHead, logger *slog.Lo
 		}
 		writeJSON(w, r, logger, status, envelope[healthJSON]{Data: h})
 	})
+}
+
+// consistentHead reads the head and its state digest. They are two reads, so
+// a block applied in between would pair a digest with the wrong head: read
+// the head again and retry until it held still.
+func consistentHead(ctx context.Context, store Store) (discovery.BlockRef, bool, discovery.Digest, error) {
+	for {
+		head, ok, err := store.Head(ctx)
+		if err != nil {
+			return head, false, discovery.Digest{}, err
+		}
+		digest, err := store.StateDigest(ctx)
+		if err != nil {
+			return head, false, discovery.Digest{}, err
+		}
+		again, _, err := store.Head(ctx)
+		if err != nil {
+			return head, false, discovery.Digest{}, err
+		}
+		if again == head {
+			return head, ok, digest, nil
+		}
+		if err := ctx.Err(); err != nil {
+			return head, false, discovery.Digest{}, err
+		}
+	}
 }

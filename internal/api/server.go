@@ -26,6 +26,7 @@ type Config struct {
 type Store interface {
 	discovery.ContentQueries
 	Head(ctx context.Context) (b discovery.BlockRef, ok bool, err error)
+	StateDigest(ctx context.Context) (discovery.Digest, error)
 }
 
 // ChainHead reports the newest block number the follower has seen on the

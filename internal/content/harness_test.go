@@ -54,7 +54,7 @@ type harness struct {
 
 func newHarness(t *testing.T, s discovery.Store) *harness {
 	t.Helper()
-	ix, err := content.New(s, nil)
+	ix, err := content.New(s, content.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/discovery-node/discovery"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Indexer applies blocks of ManageEntity logs to a store. It implements
@@ -23,34 +24,58 @@ type Indexer struct {
 	store   discovery.Store
 	decoder *decoder
 	logger  *slog.Logger
+	metrics *metrics
+}
+
+// Options configure an Indexer; the zero value is ready to use.
+type Options struct {
+	Logger     *slog.Logger
+	Registerer prometheus.Registerer // receives the indexer's metrics when set
 }
 
 // New returns an Indexer writing to store.
-func New(store discovery.Store, logger *slog.Logger) (*Indexer, error) {
+func New(store discovery.Store, opts Options) (*Indexer, error) {
 	d, err := newDecoder()
 	if err != nil {
 		return nil, fmt.Errorf("new content indexer: %w", err)
 	}
+	m, err := newMetrics(opts.Registerer)
+	if err != nil {
+		return nil, fmt.Errorf("register content indexer metrics: %w", err)
+	}
+	logger := opts.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Indexer{store: store, decoder: d, logger: logger}, nil
+	return &Indexer{store: store, decoder: d, logger: logger, metrics: m}, nil
 }
 
 // Apply validates every log of b against the state before it and commits the
 // block's changes, its rejected actions and the checkpoint together.
 func (ix *Indexer) Apply(ctx context.Context, b discovery.Block) error {
-	c, err := ix.Changes(ctx, b)
+	c, outcomes, err := ix.changes(ctx, b)
 	if err != nil {
 		return err
 	}
 	// The store's error already names the block.
-	return ix.store.ApplyBlock(ctx, b.BlockRef, c)
+	if err := ix.store.ApplyBlock(ctx, b.BlockRef, c); err != nil {
+		return err
+	}
+	// Counted only once committed, so a retried block is not counted twice.
+	for o, n := range outcomes {
+		ix.metrics.actions.WithLabelValues(o.entityType, o.action, o.outcome).Add(float64(n))
+	}
+	return nil
 }
 
-// Changes computes what b changes without writing anything.
-func (ix *Indexer) Changes(ctx context.Context, b discovery.Block) (*discovery.Changes, error) {
+// outcome labels one action for the metrics.
+type outcome struct{ entityType, action, outcome string }
+
+// changes computes what b changes without writing anything, and tallies the
+// outcome of each action.
+func (ix *Indexer) changes(ctx context.Context, b discovery.Block) (*discovery.Changes, map[outcome]int, error) {
 	v := newView(ix.store)
+	outcomes := map[outcome]int{}
 	for _, lg := range b.Logs {
 		ev, err := ix.decoder.decode(lg)
 		if err == nil {
@@ -58,23 +83,38 @@ func (ix *Indexer) Changes(ctx context.Context, b discovery.Block) (*discovery.C
 		} else {
 			err = &rejection{reason: err.Error()}
 		}
+		o := outcome{
+			entityType: label(ev.EntityType, discovery.EntityUser, discovery.EntityTrack, discovery.EntityPlaylist),
+			action: label(ev.Action, discovery.ActionCreate, discovery.ActionUpdate, discovery.ActionDelete,
+				discovery.ActionFollow, discovery.ActionUnfollow, discovery.ActionRepost, discovery.ActionUnrepost,
+				discovery.ActionSave, discovery.ActionUnsave),
+			outcome: "applied",
+		}
 		var r *rejection
 		if errors.As(err, &r) {
 			v.changes.Rejected = append(v.changes.Rejected, rejected(b.BlockRef, lg, ev, r.reason))
 			ix.logger.Debug("action rejected", "block", b.Number, "tx", lg.TxHash, "log_index", lg.Index, "reason", r.reason)
+			o.outcome = "rejected"
+			outcomes[o]++
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("index block %d log %d: %w", b.Number, lg.Index, err)
+			return nil, nil, fmt.Errorf("index block %d log %d: %w", b.Number, lg.Index, err)
 		}
+		outcomes[o]++
 	}
-	return v.finish(), nil
+	return v.finish(), outcomes, nil
 }
 
 // Revert undoes b, the store's head, exactly, from the undo image the store
 // kept when b was applied.
 func (ix *Indexer) Revert(ctx context.Context, b discovery.BlockRef) error {
-	return ix.store.RevertBlock(ctx, b)
+	if err := ix.store.RevertBlock(ctx, b); err != nil {
+		return err
+	}
+	ix.metrics.reverted.Inc()
+	ix.logger.Info("block reverted", "block", b.Number, "hash", b.Hash)
+	return nil
 }
 
 func rejected(b discovery.BlockRef, lg types.Log, ev event, reason string) discovery.RejectedAction {
