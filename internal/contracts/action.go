@@ -88,3 +88,10 @@ func PackManageEntity(a Action, sig []byte) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// PlaySignature is the Plays contract's event; its hash is topic0 of every
+// play log.
+const PlaySignature = "Play(uint256,uint256,uint256)"
+
+// PlayTopic is topic0 of a Play log.
+var PlayTopic = crypto.Keccak256Hash([]byte(PlaySignature))
