@@ -96,14 +96,18 @@ func TestBlocksLogFilter(t *testing.T) {
 		addresses []common.Address
 		topics    []common.Hash
 		want      string
+		refetch   string // the filter of the bloom refetch of block 22431080, if any
 	}{
 		{"address only", []common.Address{usdt}, nil,
-			`{"fromBlock":"0x1564568","toBlock":"0x156456a","address":["0xdac17f958d2ee523a2206206994597c13d831ec7"]}`},
+			`{"fromBlock":"0x1564568","toBlock":"0x156456a","address":["0xdac17f958d2ee523a2206206994597c13d831ec7"]}`, ""},
 		{"addresses and topics", []common.Address{usdt, weth}, []common.Hash{transfer},
 			`{"fromBlock":"0x1564568","toBlock":"0x156456a","address":["0xdac17f958d2ee523a2206206994597c13d831ec7","0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"],` +
+				`"topics":[["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"]]}`,
+			`{"blockHash":"0xd03fe9f8c94bc3889addedf5d2f9b54f857c2079238602678b80915bab38e910",` +
+				`"address":["0xdac17f958d2ee523a2206206994597c13d831ec7","0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"],` +
 				`"topics":[["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"]]}`},
 		{"any address", nil, []common.Hash{transfer},
-			`{"fromBlock":"0x1564568","toBlock":"0x156456a","topics":[["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"]]}`},
+			`{"fromBlock":"0x1564568","toBlock":"0x156456a","topics":[["0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef"]]}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,20 +117,35 @@ func TestBlocksLogFilter(t *testing.T) {
 			if _, err := c.Blocks(t.Context(), first, first+2); err != nil {
 				t.Fatal(err)
 			}
-			if got := string(node.LastLogFilter()); got != tt.want {
+			filters := node.LogFilters()
+			if got := string(filters[0]); got != tt.want {
 				t.Errorf("eth_getLogs filter\n got %s\nwant %s", got, tt.want)
+			}
+			// The node has no logs, but mainnet blocks' blooms admit USDT
+			// transfers: with an address and a topic filter, each block's logs
+			// are asked for once more by hash.
+			if tt.refetch == "" {
+				if len(filters) != 1 {
+					t.Errorf("%d eth_getLogs calls, want 1: %s", len(filters), filters)
+				}
+				return
+			}
+			if len(filters) != 4 || string(filters[1]) != tt.refetch {
+				t.Errorf("eth_getLogs filters %s\nwant the range, then 3 by block hash starting with %s", filters, tt.refetch)
 			}
 		})
 	}
 }
 
 func TestBlocksSplitsLargeBatches(t *testing.T) {
-	// 11 headers and one eth_getLogs call make 12 calls.
+	// 11 headers, and eth_getLogs with eth_blockNumber (which must share a
+	// request, to show the node that answered the logs has the blocks)
+	// make 13 calls.
 	tests := []struct {
 		maxBatch     int
 		wantRequests int
 	}{
-		{0, 1}, {12, 1}, {11, 2}, {5, 3}, {1, 12},
+		{0, 1}, {13, 1}, {12, 2}, {11, 2}, {5, 3}, {1, 13},
 	}
 	for _, tt := range tests {
 		node := chaintest.NewNode(t)
@@ -363,7 +382,25 @@ func TestBlocksReportsLogErrors(t *testing.T) {
 	node.SetLogsError("query returned more than 10000 results")
 	c := dial(t, node.URL, []common.Address{usdt}, nil, chain.Options{})
 	_, err := c.Blocks(t.Context(), first, last)
-	if err == nil || !strings.Contains(err.Error(), "fetching logs of blocks 22431080-22431090: query returned more than 10000 results") {
-		t.Errorf("Blocks = %v, want the node's eth_getLogs error with the range", err)
+	want := "fetching logs of block 22431080: the node refuses even one block: query returned more than 10000 results"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Blocks = %v, want %q", err, want)
+	}
+	// 11 blocks, then 5, 2 and 1: the range was halved down to one block.
+	if got := node.Calls("eth_getLogs"); got != 4 {
+		t.Errorf("eth_getLogs called %d times, want 4", got)
+	}
+}
+
+func TestBlocksDistrustsNodeBehindTheRange(t *testing.T) {
+	node := chaintest.NewNode(t)
+	node.LoadFixtures(t, fixtures, first, last)
+	// The node serves every header, but its head says it has not
+	// processed the last blocks: its logs for them cannot be trusted.
+	node.SetHead(22431087)
+	c := dial(t, node.URL, []common.Address{usdt}, nil, chain.Options{})
+	_, err := c.Blocks(t.Context(), first, last)
+	if !errors.Is(err, chain.ErrMissingBlock) || !strings.Contains(err.Error(), "the node's head 22431087 is behind block 22431090") {
+		t.Errorf("Blocks = %v, want ErrMissingBlock saying the head is behind", err)
 	}
 }

@@ -6,81 +6,66 @@ import (
 	"slices"
 
 	"github.com/ethereum/go-ethereum/core/types"
-
-	"github.com/discovery-node/discovery"
 )
 
-// checkHeaders turns the headers of blocks from, from+1, ... into blocks,
-// refusing any answer that is missing a block or a field, names another
-// block, or breaks the parent links inside the range.
-func checkHeaders(from uint64, headers []*rpcHeader) ([]discovery.Block, error) {
-	blocks := make([]discovery.Block, len(headers))
-	for i, h := range headers {
-		num := from + uint64(i)
-		if h == nil {
-			return nil, fmt.Errorf("fetching block %d: %w", num, ErrMissingBlock)
-		}
-		for _, f := range []struct {
-			name    string
-			missing bool
-		}{
-			{"number", h.Number == nil}, {"hash", h.Hash == nil},
-			{"parentHash", h.ParentHash == nil}, {"timestamp", h.Time == nil},
-		} {
-			if f.missing {
-				return nil, fmt.Errorf("decoding block %d: the node sent no %s", num, f.name)
-			}
-		}
-		if uint64(*h.Number) != num {
-			return nil, fmt.Errorf("fetching block %d: node answered with block %d: %w", num, uint64(*h.Number), ErrInconsistent)
-		}
-		if i > 0 && *h.ParentHash != *headers[i-1].Hash {
-			return nil, fmt.Errorf("checking block %d: parent hash %s is not the hash %s of block %d: %w",
-				num, *h.ParentHash, *headers[i-1].Hash, num-1, ErrInconsistent)
-		}
-		blocks[i].BlockRef = discovery.BlockRef{
-			Number:     num,
-			Hash:       *h.Hash,
-			ParentHash: *h.ParentHash,
-			Time:       uint64(*h.Time),
+// checkHeader refuses the header of block num when the node did not have
+// the block, left out a field, named another block, or broke the parent
+// link to prev, the header of block num-1 (nil when not fetched).
+func checkHeader(num uint64, h, prev *rpcHeader) error {
+	if h == nil {
+		return fmt.Errorf("fetching block %d: %w", num, ErrMissingBlock)
+	}
+	for _, f := range []struct {
+		name    string
+		missing bool
+	}{
+		{"number", h.Number == nil}, {"hash", h.Hash == nil},
+		{"parentHash", h.ParentHash == nil}, {"timestamp", h.Time == nil},
+	} {
+		if f.missing {
+			return fmt.Errorf("decoding block %d: the node sent no %s: %w", num, f.name, ErrInconsistent)
 		}
 	}
-	return blocks, nil
+	if uint64(*h.Number) != num {
+		return fmt.Errorf("fetching block %d: node answered with block %d: %w", num, uint64(*h.Number), ErrInconsistent)
+	}
+	if prev != nil && *h.ParentHash != *prev.Hash {
+		return fmt.Errorf("checking block %d: parent hash %s is not the hash %s of block %d: %w",
+			num, *h.ParentHash, *prev.Hash, num-1, ErrInconsistent)
+	}
+	return nil
 }
 
-// attachLogs hands each log to its block after checking that it belongs to
-// the headers fetched with it: same block hash, covered by the block's
-// bloom, matching the filter, not removed, and not repeated. Logs are put in
-// (block, index) order whatever order the node used.
-func (c *Client) attachLogs(blocks []discovery.Block, headers []*rpcHeader, logs []types.Log) error {
-	slices.SortStableFunc(logs, func(a, b types.Log) int {
-		return cmp.Or(cmp.Compare(a.BlockNumber, b.BlockNumber), cmp.Compare(a.Index, b.Index))
+// checkLogs checks that logs, the answer to eth_getLogs over blocks a..b,
+// belong to the headers of r: inside the range, same block hash, covered by
+// the block's bloom, matching the filter, not removed, and not repeated. It
+// puts them in (block, index) order whatever order the node used.
+func (c *Client) checkLogs(r *blockRange, logs []types.Log, a, b uint64) error {
+	slices.SortStableFunc(logs, func(x, y types.Log) int {
+		return cmp.Or(cmp.Compare(x.BlockNumber, y.BlockNumber), cmp.Compare(x.Index, y.Index))
 	})
-	from := blocks[0].Number
 	for i := range logs {
 		l := &logs[i]
-		if l.BlockNumber < from || l.BlockNumber-from >= uint64(len(blocks)) {
+		if l.BlockNumber < a || l.BlockNumber > b {
 			return fmt.Errorf("checking logs of blocks %d-%d: log %d is from block %d, outside the range asked for: %w",
-				from, blocks[len(blocks)-1].Number, l.Index, l.BlockNumber, ErrInconsistent)
+				a, b, l.Index, l.BlockNumber, ErrInconsistent)
 		}
-		b := &blocks[l.BlockNumber-from]
-		if err := c.checkLog(l, b.BlockRef, headers[l.BlockNumber-from]); err != nil {
+		if err := c.checkLog(l, r.header(l.BlockNumber)); err != nil {
 			return fmt.Errorf("checking log %d of block %d: %w", l.Index, l.BlockNumber, err)
 		}
 		if i > 0 && logs[i-1].BlockNumber == l.BlockNumber && logs[i-1].Index == l.Index {
 			return fmt.Errorf("checking log %d of block %d: the node sent it twice: %w", l.Index, l.BlockNumber, ErrInconsistent)
 		}
-		b.Logs = append(b.Logs, *l)
 	}
 	return nil
 }
 
-func (c *Client) checkLog(l *types.Log, ref discovery.BlockRef, h *rpcHeader) error {
+func (c *Client) checkLog(l *types.Log, h *rpcHeader) error {
 	if l.Removed {
 		return fmt.Errorf("the node marked it removed: %w", ErrInconsistent)
 	}
-	if l.BlockHash != ref.Hash {
-		return fmt.Errorf("its block hash %s is not the header hash %s: %w", l.BlockHash, ref.Hash, ErrInconsistent)
+	if l.BlockHash != *h.Hash {
+		return fmt.Errorf("its block hash %s is not the header hash %s: %w", l.BlockHash, *h.Hash, ErrInconsistent)
 	}
 	if len(c.addresses) > 0 && !slices.Contains(c.addresses, l.Address) {
 		return fmt.Errorf("its address %s was not asked for: %w", l.Address, ErrInconsistent)

@@ -25,8 +25,15 @@ import (
 
 // Node is a running geth --dev.
 type Node struct {
-	URL string      // HTTP JSON-RPC endpoint
-	RPC *rpc.Client // connected to URL
+	URL   string      // HTTP JSON-RPC endpoint
+	WSURL string      // WebSocket JSON-RPC endpoint, with Options.WS
+	RPC   *rpc.Client // connected to URL
+}
+
+// Options choose how StartWith runs geth.
+type Options struct {
+	Period time.Duration // block period; 0 mines on demand
+	WS     bool          // also serve JSON-RPC over WebSocket, for subscriptions
 }
 
 // Binary finds the geth binary: $DISCOVERY_GETH, else the bootstrap cache,
@@ -61,6 +68,13 @@ func Binary(t testing.TB) string {
 // stops it when the test ends.
 func Start(t testing.TB, period time.Duration) *Node {
 	t.Helper()
+	return StartWith(t, Options{Period: period})
+}
+
+// StartWith is Start with options.
+func StartWith(t testing.TB, opts Options) *Node {
+	t.Helper()
+	period := opts.Period
 	bin := Binary(t)
 	port := freePort(t)
 	dir := t.TempDir()
@@ -71,6 +85,11 @@ func Start(t testing.TB, period time.Duration) *Node {
 		"--http.api", "eth,net,web3,debug,txpool",
 		"--authrpc.port", strconv.Itoa(freePort(t)),
 		"--verbosity", "2",
+	}
+	wsPort := 0
+	if opts.WS {
+		wsPort = freePort(t)
+		args = append(args, "--ws", "--ws.addr", "127.0.0.1", "--ws.port", strconv.Itoa(wsPort), "--ws.api", "eth,net,web3")
 	}
 	logf, err := os.Create(filepath.Join(dir, "geth.log"))
 	if err != nil {
@@ -92,6 +111,9 @@ func Start(t testing.TB, period time.Duration) *Node {
 		}
 	})
 	n := &Node{URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
+	if opts.WS {
+		n.WSURL = fmt.Sprintf("ws://127.0.0.1:%d", wsPort)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	for {

@@ -32,14 +32,14 @@ import (
 type Node struct {
 	URL string
 
-	mu         sync.Mutex
-	blocks     map[uint64]*block
-	head       uint64
-	logs       []types.Log
-	requests   int
-	calls      map[string]int
-	lastFilter json.RawMessage
-	logsErr    string
+	mu       sync.Mutex
+	blocks   map[uint64]*block
+	head     uint64
+	logs     []types.Log
+	requests int
+	calls    map[string]int
+	filters  []json.RawMessage
+	logsErr  string
 }
 
 // NewNode starts a Node with no blocks; it stops when the test ends.
@@ -182,7 +182,8 @@ func (n *Node) Drop(num uint64) {
 }
 
 // SetLogs sets the logs eth_getLogs draws from; it answers those inside the
-// requested block range, in the order given, ignoring addresses and topics.
+// requested block range (or of the requested block hash), in the order
+// given, ignoring addresses and topics.
 func (n *Node) SetLogs(logs []types.Log) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -204,7 +205,9 @@ func (n *Node) Requests() int {
 	return n.requests
 }
 
-// Calls returns how many times method was called, e.g. "eth_getLogs".
+// Calls returns how many times method was called, e.g. "eth_getLogs";
+// "eth_getLogs(blockHash)" counts the eth_getLogs calls naming one block by
+// hash, which "eth_getLogs" counts too.
 func (n *Node) Calls(method string) int {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -215,7 +218,18 @@ func (n *Node) Calls(method string) int {
 func (n *Node) LastLogFilter() json.RawMessage {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	return n.lastFilter
+	if len(n.filters) == 0 {
+		return nil
+	}
+	return n.filters[len(n.filters)-1]
+}
+
+// LogFilters returns the filter objects of every eth_getLogs call, in the
+// order they arrived.
+func (n *Node) LogFilters() []json.RawMessage {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return append([]json.RawMessage(nil), n.filters...)
 }
 
 // block is what a Node serves for one block number.
@@ -254,25 +268,35 @@ func (a *ethAPI) GetLogs(filter json.RawMessage) ([]types.Log, error) {
 	a.n.mu.Lock()
 	defer a.n.mu.Unlock()
 	a.n.calls["eth_getLogs"]++
-	a.n.lastFilter = filter
+	a.n.filters = append(a.n.filters, filter)
 	if a.n.logsErr != "" {
 		return nil, errors.New(a.n.logsErr)
 	}
 	var f struct {
 		FromBlock *hexutil.Uint64 `json:"fromBlock"`
 		ToBlock   *hexutil.Uint64 `json:"toBlock"`
+		BlockHash *common.Hash    `json:"blockHash"`
 	}
 	if err := json.Unmarshal(filter, &f); err != nil {
 		return nil, fmt.Errorf("decoding filter: %w", err)
 	}
-	if f.FromBlock == nil || f.ToBlock == nil {
-		return nil, errors.New("this node wants fromBlock and toBlock")
-	}
 	logs := []types.Log{}
-	for _, l := range a.n.logs {
-		if l.BlockNumber >= uint64(*f.FromBlock) && l.BlockNumber <= uint64(*f.ToBlock) {
-			logs = append(logs, l)
+	switch {
+	case f.BlockHash != nil && f.FromBlock == nil && f.ToBlock == nil:
+		a.n.calls["eth_getLogs(blockHash)"]++
+		for _, l := range a.n.logs {
+			if l.BlockHash == *f.BlockHash {
+				logs = append(logs, l)
+			}
 		}
+	case f.BlockHash == nil && f.FromBlock != nil && f.ToBlock != nil:
+		for _, l := range a.n.logs {
+			if l.BlockNumber >= uint64(*f.FromBlock) && l.BlockNumber <= uint64(*f.ToBlock) {
+				logs = append(logs, l)
+			}
+		}
+	default:
+		return nil, errors.New("this node wants fromBlock and toBlock, or blockHash alone")
 	}
 	return logs, nil
 }

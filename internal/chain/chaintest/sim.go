@@ -3,10 +3,13 @@ package chaintest
 import (
 	"context"
 	"crypto/ecdsa"
+	"fmt"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -26,6 +29,8 @@ type Sim struct {
 	Backend *simulated.Backend
 	RPC     *rpc.Client       // for the code under test
 	Eth     *ethclient.Client // over RPC, for sending and for test assertions
+	URL     string            // HTTP JSON-RPC, with SimOptions.HTTP
+	WSURL   string            // WebSocket JSON-RPC, with SimOptions.HTTP
 
 	key     *ecdsa.PrivateKey
 	from    common.Address
@@ -33,8 +38,22 @@ type Sim struct {
 	chainID *big.Int
 }
 
+// SimOptions choose what a simulated node serves besides IPC.
+type SimOptions struct {
+	// HTTP also serves JSON-RPC over HTTP and WebSocket on one loopback
+	// port (Sim.URL, Sim.WSURL), for code that needs a URL: proxies, and
+	// clients that must tell http from ws.
+	HTTP bool
+}
+
 // NewSim starts a simulated chain at genesis; it stops when the test ends.
 func NewSim(t testing.TB) *Sim {
+	t.Helper()
+	return NewSimWith(t, SimOptions{})
+}
+
+// NewSimWith is NewSim with options.
+func NewSimWith(t testing.TB, opts SimOptions) *Sim {
 	t.Helper()
 	key, err := crypto.GenerateKey()
 	if err != nil {
@@ -48,10 +67,31 @@ func NewSim(t testing.TB) *Sim {
 		t.Fatalf("creating socket dir: %v", err)
 	}
 	ipc := filepath.Join(dir, "geth.ipc")
-	backend := simulated.NewBackend(
-		types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1000))}},
-		func(nc *node.Config, _ *ethconfig.Config) { nc.IPCPath = ipc },
-	)
+	alloc := types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1000))}}
+	var backend *simulated.Backend
+	var port int
+	// A free port may be taken before the node listens on it (the node
+	// then fails to start, which NewBackend reports by panicking): try
+	// another a few times.
+	for try := 0; backend == nil; try++ {
+		if opts.HTTP {
+			port = freePort(t)
+		}
+		backend, err = newBackend(alloc, func(nc *node.Config, _ *ethconfig.Config) {
+			nc.IPCPath = ipc
+			if opts.HTTP {
+				nc.HTTPHost, nc.HTTPPort = "127.0.0.1", port
+				nc.HTTPModules = []string{"eth", "net", "web3"}
+				nc.WSHost, nc.WSPort = "127.0.0.1", port
+				nc.WSModules = []string{"eth", "net", "web3"}
+				nc.WSOrigins = []string{"*"}
+			}
+		})
+		if err != nil && try == 2 {
+			_ = os.RemoveAll(dir)
+			t.Fatalf("starting simulated chain: %v", err)
+		}
+	}
 	rc, err := rpc.DialContext(context.Background(), ipc)
 	if err != nil {
 		_ = backend.Close()
@@ -64,7 +104,32 @@ func NewSim(t testing.TB) *Sim {
 		}
 		_ = os.RemoveAll(dir)
 	})
-	return &Sim{Backend: backend, RPC: rc, Eth: ethclient.NewClient(rc), key: key, from: from, chainID: big.NewInt(1337)}
+	s := &Sim{Backend: backend, RPC: rc, Eth: ethclient.NewClient(rc), key: key, from: from, chainID: big.NewInt(1337)}
+	if opts.HTTP {
+		s.URL = fmt.Sprintf("http://127.0.0.1:%d", port)
+		s.WSURL = fmt.Sprintf("ws://127.0.0.1:%d", port)
+	}
+	return s
+}
+
+// newBackend turns NewBackend's panic on a failed start into an error.
+func newBackend(alloc types.GenesisAlloc, opt func(*node.Config, *ethconfig.Config)) (b *simulated.Backend, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%v", r)
+		}
+	}()
+	return simulated.NewBackend(alloc, opt), nil
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // Send signs and submits a transaction to to (nil creates a contract) with
@@ -97,6 +162,7 @@ func (s *Sim) Commit() common.Hash {
 // node indexes transaction hashes in the background.
 func (s *Sim) Mine(t testing.TB) (common.Hash, []*types.Receipt) {
 	t.Helper()
+	s.waitPending(t)
 	hash := s.Commit()
 	receipts, err := s.Eth.BlockReceipts(context.Background(), rpc.BlockNumberOrHashWithHash(hash, false))
 	if err != nil {
@@ -108,6 +174,25 @@ func (s *Sim) Mine(t testing.TB) (common.Hash, []*types.Receipt) {
 		}
 	}
 	return hash, receipts
+}
+
+// waitPending waits until the pool holds every transaction sent, which it
+// admits in the background: a block committed earlier could miss some.
+func (s *Sim) waitPending(t testing.TB) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		n, err := s.Eth.PendingNonceAt(ctx, s.from)
+		if err == nil && n >= s.nonce {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("transactions up to nonce %d not pending (pool at %d, %v)", s.nonce, n, err)
+		case <-time.After(time.Millisecond):
+		}
+	}
 }
 
 // DeployEmitter deploys a contract that logs its call data under topic on
