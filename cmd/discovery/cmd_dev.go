@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/discovery-node/discovery/internal/devchain"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // runDev runs everything in one process with no setup: the embedded chain
@@ -58,5 +59,5 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	cfg.contract = chain.Contract()
 	cfg.fromBlock = chain.DeployBlock()
 	logger.Info("dev chain ready", "contract", cfg.contract.Hex(), "deploy_block", cfg.fromBlock, "took", time.Since(started).Round(time.Millisecond))
-	return serveNode(ctx, logger, stdout, store, rc, cfg)
+	return serveNode(ctx, logger, stdout, store, []*rpc.Client{rc}, cfg)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -12,16 +13,20 @@ import (
 // --from-block N --db DSN --listen ADDR`.
 func runRun(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("run", getenv, stderr)
-	var rpcURL, contract, db, logLevel string
+	var contract, db, logLevel string
+	var rpcURLs listFlag
+	var skipSyncWait bool
 	var cfg nodeConfig
-	f.string(&rpcURL, "rpc", "DISCOVERY_RPC", "", "JSON-RPC URL of the chain node")
+	f.list(&rpcURLs, "rpc", "DISCOVERY_RPC", "JSON-RPC URL of a chain node (http, ws or IPC path); repeat or comma-separate for failover, first preferred")
 	f.string(&contract, "contract", "DISCOVERY_CONTRACT", "", "address of the EntityManager contract")
 	f.uint64(&cfg.fromBlock, "from-block", "DISCOVERY_FROM_BLOCK", 0, "first block to index when there is no checkpoint yet (the deploy block)")
 	f.string(&db, "db", "DISCOVERY_DB", "", "store: postgres://user@host/db or sqlite:PATH")
+	f.BoolVar(&skipSyncWait, "skip-sync-wait", f.env("DISCOVERY_SKIP_SYNC_WAIT", "") == "true", "follow the head without waiting for eth_syncing to report the node synced (env DISCOVERY_SKIP_SYNC_WAIT=true)")
 	addNodeFlags(f, &cfg, &logLevel)
 	if err := f.parse(args); err != nil {
 		return err
 	}
+	cfg.waitSynced = !skipSyncWait
 	if err := cfg.validate(); err != nil {
 		return err
 	}
@@ -36,17 +41,21 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 	if db == "" {
 		return fmt.Errorf("--db is required: postgres://user@host/db or sqlite:PATH")
 	}
-	rc, err := dialRPC(ctx, rpcURL)
+	rcs, err := dialRPCs(ctx, rpcURLs.vals)
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
+	defer func() {
+		for _, rc := range rcs {
+			rc.Close()
+		}
+	}()
 	store, err := openStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	return serveNode(ctx, logger, stdout, store, rc, cfg)
+	return serveNode(ctx, logger, stdout, store, rcs, cfg)
 }
 
 // addNodeFlags declares the flags every serving command shares.
@@ -54,5 +63,8 @@ func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string) {
 	f.string(&cfg.listen, "listen", "DISCOVERY_LISTEN", "127.0.0.1:5000", "address the API listens on")
 	f.uint64(&cfg.healthyBlockDiff, "healthy-block-diff", "DISCOVERY_HEALTHY_BLOCK_DIFF", 100, "blocks behind the chain head before /health_check answers 500")
 	f.uint64(&cfg.batchSize, "batch-size", "DISCOVERY_BATCH_SIZE", 100, "blocks fetched per JSON-RPC batch")
+	f.uint64(&cfg.finalityDepth, "finality-depth", "DISCOVERY_FINALITY_DEPTH", 128, "blocks below the head taken as final when the node reports no finalized block; undo data below is pruned and a deeper reorg stops indexing")
+	f.duration(&cfg.rpcTimeout, "rpc-timeout", "DISCOVERY_RPC_TIMEOUT", 30*time.Second, "timeout of one JSON-RPC request before it is retried elsewhere")
+	f.uint64(&cfg.getLogsRange, "getlogs-range", "DISCOVERY_GETLOGS_RANGE", 2000, "largest block range of one eth_getLogs; shrunk automatically when a node refuses it")
 	f.string(logLevel, "log-level", "DISCOVERY_LOG_LEVEL", "info", "debug, info, warn or error")
 }

@@ -33,13 +33,18 @@ type nodeConfig struct {
 	healthyBlockDiff uint64
 	batchSize        uint64
 	fromBlock        uint64
+	finalityDepth    uint64
+	rpcTimeout       time.Duration
+	getLogsRange     uint64
+	waitSynced       bool
 	contract         common.Address
 }
 
-// serveNode follows the chain behind rc into store and serves the API until
-// ctx is cancelled, then shuts the HTTP server down gracefully. It prints the
-// address it listens on to stdout, so scripts and tests can use port 0.
-func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store discovery.Store, rc *rpc.Client, cfg nodeConfig) error {
+// serveNode follows the chain behind the endpoints rcs (tried in order, with
+// failover) into store and serves the API until ctx is cancelled, then shuts
+// the HTTP server down gracefully. It prints the address it listens on to
+// stdout, so scripts and tests can use port 0.
+func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store discovery.Store, rcs []*rpc.Client, cfg nodeConfig) error {
 	reg := prometheus.NewRegistry()
 	for _, c := range []prometheus.Collector{collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
 		if err := reg.Register(c); err != nil {
@@ -50,12 +55,25 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 	if err != nil {
 		return err
 	}
-	src := chain.New(rc, []common.Address{cfg.contract}, []common.Hash{content.ManageEntityTopic}, chain.Options{})
+	src := chain.NewEndpoints(rcs, []common.Address{cfg.contract}, []common.Hash{content.ManageEntityTopic}, chain.Options{
+		RequestTimeout: cfg.rpcTimeout,
+		MaxLogRange:    cfg.getLogsRange,
+		Logger:         logger.With("component", "chain"),
+		Registerer:     reg,
+	})
+	if cfg.waitSynced {
+		if err := src.WaitSynced(ctx, nil); err != nil {
+			return fmt.Errorf("wait for the node to sync: %w", err)
+		}
+	}
 	f := follow.New(src, ix, store.Head, follow.Config{
-		FromBlock:  cfg.fromBlock,
-		BatchSize:  cfg.batchSize,
-		Logger:     logger.With("component", "follow"),
-		Registerer: reg,
+		FromBlock:     cfg.fromBlock,
+		BatchSize:     cfg.batchSize,
+		FinalityDepth: cfg.finalityDepth,
+		IndexedBlock:  store.Block,
+		Prune:         store.Prune,
+		Logger:        logger.With("component", "follow"),
+		Registerer:    reg,
 	})
 	handler := api.NewServer(api.Config{
 		Service:          "discovery",
@@ -131,6 +149,26 @@ func redact(dsn string) string {
 	return u.Redacted()
 }
 
+// dialRPCs connects to every endpoint of a --rpc list. Each must answer at
+// start, so a typo is reported at once rather than as a failover later.
+func dialRPCs(ctx context.Context, urls []string) ([]*rpc.Client, error) {
+	if len(urls) == 0 {
+		return nil, errors.New("--rpc is required: the JSON-RPC URL of a node, e.g. http://127.0.0.1:8545 (repeat it, or separate with commas, for failover)")
+	}
+	var rcs []*rpc.Client
+	for _, u := range urls {
+		rc, err := dialRPC(ctx, u)
+		if err != nil {
+			for _, c := range rcs {
+				c.Close()
+			}
+			return nil, err
+		}
+		rcs = append(rcs, rc)
+	}
+	return rcs, nil
+}
+
 // dialRPC connects to a JSON-RPC endpoint (http, ws or an IPC path) and
 // checks it answers.
 func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
@@ -155,6 +193,15 @@ func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
 func (c nodeConfig) validate() error {
 	if c.batchSize == 0 || c.batchSize > 10_000 {
 		return fmt.Errorf("--batch-size %d: want 1 to 10000 blocks", c.batchSize)
+	}
+	if c.finalityDepth == 0 {
+		return fmt.Errorf("--finality-depth must be at least 1 block")
+	}
+	if c.rpcTimeout <= 0 {
+		return fmt.Errorf("--rpc-timeout %s: want a positive duration", c.rpcTimeout)
+	}
+	if c.getLogsRange == 0 || c.getLogsRange > 10_000 {
+		return fmt.Errorf("--getlogs-range %d: want 1 to 10000 blocks", c.getLogsRange)
 	}
 	if _, _, err := net.SplitHostPort(c.listen); err != nil {
 		return fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:5000: %w", c.listen, err)

@@ -80,6 +80,38 @@ func (f *flags) string(p *string, name, env, def, help string) {
 	f.StringVar(p, name, f.env(env, def), help+" (env "+env+")")
 }
 
+// listFlag is a repeatable flag whose values may also be comma-separated.
+// A list from the environment is replaced, not extended, by the first value
+// given on the command line.
+type listFlag struct {
+	vals    []string
+	fromEnv bool
+}
+
+func (l *listFlag) String() string { return strings.Join(l.vals, ",") }
+
+func (l *listFlag) Set(v string) error {
+	if l.fromEnv {
+		l.vals, l.fromEnv = nil, false
+	}
+	for _, part := range strings.Split(v, ",") {
+		if part = strings.TrimSpace(part); part != "" {
+			l.vals = append(l.vals, part)
+		}
+	}
+	return nil
+}
+
+// list declares a listFlag; the environment supplies the list when the
+// command line does not.
+func (f *flags) list(p *listFlag, name, env, help string) {
+	f.Var(p, name, help+" (env "+env+", comma-separated)")
+	if v := f.getenv(env); v != "" {
+		_ = p.Set(v)
+		p.fromEnv = true
+	}
+}
+
 func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, help string) {
 	f.DurationVar(p, name, def, help+" (env "+env+")")
 	f.fromEnv(name, env)
