@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,71 +12,145 @@ import (
 	"github.com/discovery-node/discovery"
 )
 
+// lockBlocks serialises the writers of the state (ApplyBlock, RevertBlock,
+// the digest backfill) so each reads a head no other can change before it
+// commits. Plain reads are not blocked.
+const lockBlocks = `LOCK TABLE blocks IN EXCLUSIVE MODE`
+
+// headQuery reads the head with the state digest stored beside it.
+const headQuery = `SELECT number, hash, parent_hash, time, state_digest FROM blocks ORDER BY number DESC LIMIT 1`
+
+// headBlock is the head with the state digest stored beside it.
+type headBlock struct {
+	discovery.BlockRef
+	digest []byte // nil on a block indexed before digests were kept
+}
+
+// stateDigest returns the digest stored with the block.
+func (h headBlock) stateDigest() (discovery.Digest, error) {
+	var d discovery.Digest
+	if len(h.digest) != len(d) {
+		return d, fmt.Errorf("block %d has no state digest", h.Number)
+	}
+	copy(d[:], h.digest)
+	return d, nil
+}
+
+// scanHead reads the row of headQuery; ok is false when no block is
+// indexed.
+func scanHead(row pgx.Row) (headBlock, bool, error) {
+	var (
+		h            headBlock
+		hash, parent string
+	)
+	err := row.Scan(&h.Number, &hash, &parent, &h.Time, &h.digest)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return headBlock{}, false, nil
+	}
+	if err != nil {
+		return headBlock{}, false, err
+	}
+	h.Hash, h.ParentHash = common.HexToHash(hash), common.HexToHash(parent)
+	return h, true, nil
+}
+
 // Head returns the highest indexed block, which is the checkpoint.
 func (s *Store) Head(ctx context.Context) (discovery.BlockRef, bool, error) {
-	b, ok, err := head(ctx, s.pool)
+	h, ok, err := scanHead(s.pool.QueryRow(ctx, headQuery))
 	if err != nil {
 		return discovery.BlockRef{}, false, fmt.Errorf("head: %w", err)
 	}
-	return b, ok, nil
+	return h.BlockRef, ok, nil
 }
 
-// querier is what head needs: the pool for Head, the transaction for
-// ApplyBlock.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func head(ctx context.Context, q querier) (discovery.BlockRef, bool, error) {
-	const query = `SELECT number, hash, parent_hash, time FROM blocks ORDER BY number DESC LIMIT 1`
+// Block returns the indexed block at number n.
+func (s *Store) Block(ctx context.Context, n uint64) (discovery.BlockRef, bool, error) {
+	const query = `SELECT number, hash, parent_hash, time FROM blocks WHERE number = $1`
 	var (
 		b            discovery.BlockRef
 		hash, parent string
 	)
-	err := q.QueryRow(ctx, query).Scan(&b.Number, &hash, &parent, &b.Time)
+	err := s.pool.QueryRow(ctx, query, u64(n)).Scan(&b.Number, &hash, &parent, &b.Time)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return discovery.BlockRef{}, false, nil
 	}
 	if err != nil {
-		return discovery.BlockRef{}, false, err
+		return discovery.BlockRef{}, false, fmt.Errorf("block %d: %w", n, err)
 	}
 	b.Hash, b.ParentHash = common.HexToHash(hash), common.HexToHash(parent)
 	return b, true, nil
 }
 
-// ApplyBlock writes b, every row c changes and so the new checkpoint in one
-// transaction: one round trip to read the head, one batch for all writes.
+// lockedHead takes the writers' lock and reads the head, in one round trip.
+func lockedHead(ctx context.Context, tx pgx.Tx) (headBlock, bool, error) {
+	batch := &pgx.Batch{}
+	batch.Queue(lockBlocks)
+	batch.Queue(headQuery)
+	br := tx.SendBatch(ctx, batch)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return headBlock{}, false, fmt.Errorf("lock blocks: %w", err)
+	}
+	h, ok, err := scanHead(br.QueryRow())
+	if err != nil {
+		br.Close()
+		return headBlock{}, false, fmt.Errorf("read head: %w", err)
+	}
+	if err := br.Close(); err != nil {
+		return headBlock{}, false, fmt.Errorf("read head: %w", err)
+	}
+	return h, ok, nil
+}
+
+// ApplyBlock writes b with its state digest, every row c changes, c's undo
+// image and so the new checkpoint in one transaction: one round trip to
+// lock and read the head, one batch for all writes.
 func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discovery.Changes) error {
 	if c == nil {
 		c = discovery.NewChanges()
 	}
-	if err := checkChanges(c); err != nil {
+	if err := checkChanges(b, c); err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
 	}
+	add, sub, err := c.DigestDelta()
+	if err != nil {
+		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	undo, err := encodeUndo(c.Prior)
+	if err != nil {
+		return fmt.Errorf("apply block %d: encode undo image: %w", b.Number, err)
+	}
+	// The writes are prepared before the lock is taken, so it is held for
+	// round trips only.
+	batch := &pgx.Batch{}
+	if err := queueRows(batch, c.RowSet); err != nil {
+		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	queueInsertRejected(batch, c.Rejected)
+	batch.Queue(`INSERT INTO undo (block, data) VALUES ($1, $2)`, u64(b.Number), undo)
+
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("apply block %d: begin: %w", b.Number, err)
 	}
 	defer tx.Rollback(ctx) //nolint:errcheck // a no-op after Commit
 
-	if err := checkExtends(ctx, tx, b); err != nil {
+	h, ok, err := lockedHead(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
 	}
-	batch := &pgx.Batch{}
-	queueInsertBlock(batch, b)
-	queueUpsertUsers(batch, sortedRows(c.Users))
-	queueUpsertTracks(batch, sortedRows(c.Tracks))
-	if err := queueUpsertPlaylists(batch, sortedRows(c.Playlists)); err != nil {
+	if err := checkExtends(b, h.BlockRef, ok); err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
 	}
-	putF, delF := splitFollows(c.Follows)
-	queueDeleteFollows(batch, delF)
-	queueUpsertFollows(batch, putF)
-	putR, delR := splitItems(c.Reposts)
-	queueItems(batch, repostsSQL, putR, delR)
-	putS, delS := splitItems(c.Saves)
-	queueItems(batch, savesSQL, putS, delS)
-	queueInsertRejected(batch, c.Rejected)
+	var digest discovery.Digest // of the empty state
+	if ok {
+		if digest, err = h.stateDigest(); err != nil {
+			return fmt.Errorf("apply block %d: head: %w", b.Number, err)
+		}
+	}
+	digest = digest.Add(add).Sub(sub)
+	const insertBlock = `INSERT INTO blocks (number, hash, parent_hash, time, state_digest) VALUES ($1, $2, $3, $4, $5)`
+	batch.Queue(insertBlock, u64(b.Number), b.Hash.Hex(), b.ParentHash.Hex(), u64(b.Time), digest[:])
 
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return fmt.Errorf("apply block %d: write: %w", b.Number, err)
@@ -86,25 +161,54 @@ func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discove
 	return nil
 }
 
-// checkExtends refuses a block that is not the direct child of the head.
-// Any block is accepted as the first one, so indexing can start anywhere.
-func checkExtends(ctx context.Context, tx pgx.Tx, b discovery.BlockRef) error {
-	h, ok, err := head(ctx, tx)
-	if err != nil {
-		return fmt.Errorf("read head: %w", err)
-	}
+// checkExtends refuses a block that is not the direct child of the head h
+// (ok is false when no block is indexed). Any block is accepted as the
+// first one, so indexing can start anywhere.
+func checkExtends(b, h discovery.BlockRef, ok bool) error {
 	if ok && (b.Number != h.Number+1 || b.ParentHash != h.Hash) {
 		return &discovery.Error{
 			Code: discovery.EINVALID,
 			Message: fmt.Sprintf("block %d with parent %s does not follow head %d (%s)",
 				b.Number, b.ParentHash.Hex(), h.Number, h.Hash.Hex()),
-			Err: ErrNotNextBlock,
+			Err: discovery.ErrNotNextBlock,
 		}
 	}
 	return nil
 }
 
-func queueInsertBlock(batch *pgx.Batch, b discovery.BlockRef) {
-	const query = `INSERT INTO blocks (number, hash, parent_hash, time) VALUES ($1, $2, $3, $4)`
-	batch.Queue(query, u64(b.Number), b.Hash.Hex(), b.ParentHash.Hex(), u64(b.Time))
+// queueRows queues the statements that bring every row of rs to its image
+// there, a nil image deleting the row: one statement per table and kind.
+// ApplyBlock writes a block's new images with it, RevertBlock the prior
+// ones. The handle constraint is checked at commit, so users may trade
+// handles either way.
+func queueRows(batch *pgx.Batch, rs discovery.RowSet) error {
+	users, delUsers := splitRows(rs.Users, cmp.Compare[int64])
+	tracks, delTracks := splitRows(rs.Tracks, cmp.Compare[int64])
+	playlists, delPlaylists := splitRows(rs.Playlists, cmp.Compare[int64])
+	follows, delFollows := splitRows(rs.Follows, compareFollowKeys)
+	reposts, delReposts := splitRows(rs.Reposts, compareItemKeys)
+	saves, delSaves := splitRows(rs.Saves, compareItemKeys)
+
+	queueDeleteIDs(batch, `DELETE FROM users WHERE id = ANY($1)`, delUsers)
+	queueDeleteIDs(batch, `DELETE FROM tracks WHERE id = ANY($1)`, delTracks)
+	queueDeleteIDs(batch, `DELETE FROM playlists WHERE id = ANY($1)`, delPlaylists)
+	queueDeleteFollows(batch, delFollows)
+	queueDeleteItems(batch, repostsSQL, delReposts)
+	queueDeleteItems(batch, savesSQL, delSaves)
+	queueUpsertUsers(batch, users)
+	queueUpsertTracks(batch, tracks)
+	if err := queueUpsertPlaylists(batch, playlists); err != nil {
+		return err
+	}
+	queueUpsertFollows(batch, follows)
+	queueUpsertItems(batch, repostsSQL, reposts)
+	queueUpsertItems(batch, savesSQL, saves)
+	return nil
+}
+
+// queueDeleteIDs queues the removal of entity rows by id.
+func queueDeleteIDs(batch *pgx.Batch, query string, ids []int64) {
+	if len(ids) > 0 {
+		batch.Queue(query, ids)
+	}
 }

@@ -2,65 +2,83 @@ package postgres
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/discovery-node/discovery"
 )
 
-// checkChanges refuses a Changes whose map keys disagree with the rows they
-// hold, or that holds a nil entity: entities are never deleted, only marked,
-// so a nil there is a bug in the caller rather than an instruction.
-func checkChanges(c *discovery.Changes) error {
-	for id, u := range c.Users {
-		if u == nil || u.ID != id {
-			return discovery.Errorf(discovery.EINVALID, "user %d: missing row or id mismatch", id)
+// checkChanges refuses a Changes the store could not undo exactly or whose
+// digest would be wrong: map keys that disagree with their rows, a changed
+// row without a prior image or a prior image of an unchanged row, and a
+// rejected action of another block (a revert removes them by block).
+func checkChanges(b discovery.BlockRef, c *discovery.Changes) error {
+	userID := func(u *discovery.User) int64 { return u.ID }
+	trackID := func(t *discovery.Track) int64 { return t.ID }
+	playlistID := func(p *discovery.Playlist) int64 { return p.ID }
+	followKey := func(f *discovery.Follow) discovery.FollowKey { return f.FollowKey }
+	itemKey := func(a *discovery.ItemAction) discovery.ItemKey { return a.ItemKey }
+	idName := func(kind string) func(int64) string {
+		return func(id int64) string { return fmt.Sprintf("%s %d", kind, id) }
+	}
+	followName := func(k discovery.FollowKey) string {
+		return fmt.Sprintf("follow %d->%d", k.FollowerID, k.FolloweeID)
+	}
+	itemName := func(kind string) func(discovery.ItemKey) string {
+		return func(k discovery.ItemKey) string {
+			return fmt.Sprintf("%s of %s %d by user %d", kind, k.ItemType, k.ItemID, k.UserID)
 		}
 	}
-	for id, t := range c.Tracks {
-		if t == nil || t.ID != id {
-			return discovery.Errorf(discovery.EINVALID, "track %d: missing row or id mismatch", id)
-		}
+	err := cmp.Or(
+		checkTable(c.Users, c.Prior.Users, userID, idName("user")),
+		checkTable(c.Tracks, c.Prior.Tracks, trackID, idName("track")),
+		checkTable(c.Playlists, c.Prior.Playlists, playlistID, idName("playlist")),
+		checkTable(c.Follows, c.Prior.Follows, followKey, followName),
+		checkTable(c.Reposts, c.Prior.Reposts, itemKey, itemName("repost")),
+		checkTable(c.Saves, c.Prior.Saves, itemKey, itemName("save")),
+	)
+	if err != nil {
+		return err
 	}
-	for id, p := range c.Playlists {
-		if p == nil || p.ID != id {
-			return discovery.Errorf(discovery.EINVALID, "playlist %d: missing row or id mismatch", id)
-		}
-	}
-	for k, f := range c.Follows {
-		if f != nil && f.FollowKey != k {
-			return discovery.Errorf(discovery.EINVALID, "follow %d->%d: key mismatch", k.FollowerID, k.FolloweeID)
-		}
-	}
-	for _, m := range []map[discovery.ItemKey]*discovery.ItemAction{c.Reposts, c.Saves} {
-		for k, a := range m {
-			if a != nil && a.ItemKey != k {
-				return discovery.Errorf(discovery.EINVALID, "%s %d by user %d: key mismatch", k.ItemType, k.ItemID, k.UserID)
-			}
+	for _, r := range c.Rejected {
+		if r.Block != b.Number {
+			return discovery.Errorf(discovery.EINVALID, "rejected action %s/%d: of block %d, not %d",
+				r.TxHash.Hex(), r.LogIndex, r.Block, b.Number)
 		}
 	}
 	return nil
 }
 
-// sortedRows returns the values of m ordered by key, so statements touch
-// rows in a stable order (reproducible, and no lock-order surprises).
-func sortedRows[T any](m map[int64]*T) []*T {
-	out := make([]*T, 0, len(m))
-	for _, id := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, m[id])
+// checkTable checks one table of a Changes: every row, new or prior, sits
+// under its own key, and the new and prior images have the same keys.
+func checkTable[K comparable, V any](rows, prior map[K]*V, keyOf func(*V) K, name func(K) string) error {
+	for k, r := range rows {
+		if r != nil && keyOf(r) != k {
+			return discovery.Errorf(discovery.EINVALID, "%s: key mismatch", name(k))
+		}
+		if _, ok := prior[k]; !ok {
+			return discovery.Errorf(discovery.EINVALID, "%s: changed without a prior image", name(k))
+		}
 	}
-	return out
+	for k, r := range prior {
+		if r != nil && keyOf(r) != k {
+			return discovery.Errorf(discovery.EINVALID, "%s: prior image key mismatch", name(k))
+		}
+		if _, ok := rows[k]; !ok {
+			return discovery.Errorf(discovery.EINVALID, "%s: prior image of a row the block does not change", name(k))
+		}
+	}
+	return nil
 }
 
-// splitFollows splits edge changes into rows to write and keys to delete,
-// each in key order.
-func splitFollows(m map[discovery.FollowKey]*discovery.Follow) (put []*discovery.Follow, del []discovery.FollowKey) {
-	keys := slices.SortedFunc(maps.Keys(m), func(a, b discovery.FollowKey) int {
-		return cmp.Or(cmp.Compare(a.FollowerID, b.FollowerID), cmp.Compare(a.FolloweeID, b.FolloweeID))
-	})
-	for _, k := range keys {
-		if f := m[k]; f != nil {
-			put = append(put, f)
+// splitRows splits a table of row images into rows to write and keys whose
+// row is to be removed, each in key order, so statements touch rows in a
+// stable order (reproducible, and no lock-order surprises).
+func splitRows[K comparable, V any](m map[K]*V, order func(a, b K) int) (put []*V, del []K) {
+	for _, k := range slices.SortedFunc(maps.Keys(m), order) {
+		if r := m[k]; r != nil {
+			put = append(put, r)
 		} else {
 			del = append(del, k)
 		}
@@ -68,19 +86,12 @@ func splitFollows(m map[discovery.FollowKey]*discovery.Follow) (put []*discovery
 	return put, del
 }
 
-// splitItems is splitFollows for reposts and saves.
-func splitItems(m map[discovery.ItemKey]*discovery.ItemAction) (put []*discovery.ItemAction, del []discovery.ItemKey) {
-	keys := slices.SortedFunc(maps.Keys(m), func(a, b discovery.ItemKey) int {
-		return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.ItemType, b.ItemType), cmp.Compare(a.ItemID, b.ItemID))
-	})
-	for _, k := range keys {
-		if a := m[k]; a != nil {
-			put = append(put, a)
-		} else {
-			del = append(del, k)
-		}
-	}
-	return put, del
+func compareFollowKeys(a, b discovery.FollowKey) int {
+	return cmp.Or(cmp.Compare(a.FollowerID, b.FollowerID), cmp.Compare(a.FolloweeID, b.FolloweeID))
+}
+
+func compareItemKeys(a, b discovery.ItemKey) int {
+	return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.ItemType, b.ItemType), cmp.Compare(a.ItemID, b.ItemID))
 }
 
 // pageArgs turns a Page into LIMIT and OFFSET arguments; a zero Limit means

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -16,17 +17,19 @@ func queueUpsertFollows(batch *pgx.Batch, rows []*discovery.Follow) {
 	if len(rows) == 0 {
 		return
 	}
-	const query = `
-INSERT INTO follows (follower_id, followee_id, block, created_at)
+	const query = `INSERT INTO follows (` + followColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
-ON CONFLICT (follower_id, followee_id) DO UPDATE
-SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`
+` + followOnConflict
 	follower, followee, block, created := make([]int64, len(rows)), make([]int64, len(rows)), make([]int64, len(rows)), make([]int64, len(rows))
 	for i, f := range rows {
 		follower[i], followee[i], block[i], created[i] = f.FollowerID, f.FolloweeID, u64(f.Block), u64(f.CreatedAt)
 	}
 	batch.Queue(query, follower, followee, block, created)
 }
+
+// followOnConflict makes an insert of follows replace existing rows.
+const followOnConflict = `ON CONFLICT (follower_id, followee_id) DO UPDATE
+SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`
 
 func queueDeleteFollows(batch *pgx.Batch, keys []discovery.FollowKey) {
 	if len(keys) == 0 {
@@ -43,88 +46,125 @@ WHERE f.follower_id = d.follower_id AND f.followee_id = d.followee_id`
 	batch.Queue(query, follower, followee)
 }
 
-// FollowExists reports whether k.FollowerID follows k.FolloweeID.
-func (s *Store) FollowExists(ctx context.Context, k discovery.FollowKey) (bool, error) {
-	const query = `SELECT EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2)`
-	var ok bool
-	if err := s.pool.QueryRow(ctx, query, k.FollowerID, k.FolloweeID).Scan(&ok); err != nil {
-		return false, fmt.Errorf("follow %d->%d: %w", k.FollowerID, k.FolloweeID, err)
+// followColumns is the select list scanFollow reads, in its order.
+const followColumns = `follower_id, followee_id, block, created_at`
+
+func scanFollow(row pgx.Row) (*discovery.Follow, error) {
+	var f discovery.Follow
+	if err := row.Scan(&f.FollowerID, &f.FolloweeID, &f.Block, &f.CreatedAt); err != nil {
+		return nil, err
 	}
-	return ok, nil
+	return &f, nil
+}
+
+// Follow returns the edge of k.FollowerID following k.FolloweeID.
+func (s *Store) Follow(ctx context.Context, k discovery.FollowKey) (*discovery.Follow, bool, error) {
+	const query = `SELECT ` + followColumns + ` FROM follows WHERE follower_id = $1 AND followee_id = $2`
+	f, err := scanFollow(s.pool.QueryRow(ctx, query, k.FollowerID, k.FolloweeID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("follow %d->%d: %w", k.FollowerID, k.FolloweeID, err)
+	}
+	return f, true, nil
 }
 
 // itemSQL holds the statements of one item-action table; reposts and saves
 // have the same shape.
 type itemSQL struct {
-	upsert, delete, exists string
+	upsert, delete, get, all string
 }
 
+// itemColumns is the select list scanItem reads, in its order.
+const itemColumns = `user_id, item_type, item_id, block, created_at`
+
+// itemOnConflict makes an insert of reposts or saves replace existing rows.
+const itemOnConflict = `ON CONFLICT (user_id, item_type, item_id) DO UPDATE
+SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`
+
 var repostsSQL = itemSQL{
-	upsert: `
-INSERT INTO reposts (user_id, item_type, item_id, block, created_at)
+	upsert: `INSERT INTO reposts (` + itemColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-ON CONFLICT (user_id, item_type, item_id) DO UPDATE
-SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`,
+` + itemOnConflict,
 	delete: `
 DELETE FROM reposts r
 USING unnest($1::bigint[], $2::text[], $3::bigint[]) AS d(user_id, item_type, item_id)
 WHERE r.user_id = d.user_id AND r.item_type = d.item_type AND r.item_id = d.item_id`,
-	exists: `SELECT EXISTS (SELECT 1 FROM reposts WHERE user_id = $1 AND item_type = $2 AND item_id = $3)`,
+	get: `SELECT ` + itemColumns + ` FROM reposts WHERE user_id = $1 AND item_type = $2 AND item_id = $3`,
+	all: `SELECT ` + itemColumns + ` FROM reposts`,
 }
 
 var savesSQL = itemSQL{
-	upsert: `
-INSERT INTO saves (user_id, item_type, item_id, block, created_at)
+	upsert: `INSERT INTO saves (` + itemColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
-ON CONFLICT (user_id, item_type, item_id) DO UPDATE
-SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`,
+` + itemOnConflict,
 	delete: `
 DELETE FROM saves s
 USING unnest($1::bigint[], $2::text[], $3::bigint[]) AS d(user_id, item_type, item_id)
 WHERE s.user_id = d.user_id AND s.item_type = d.item_type AND s.item_id = d.item_id`,
-	exists: `SELECT EXISTS (SELECT 1 FROM saves WHERE user_id = $1 AND item_type = $2 AND item_id = $3)`,
+	get: `SELECT ` + itemColumns + ` FROM saves WHERE user_id = $1 AND item_type = $2 AND item_id = $3`,
+	all: `SELECT ` + itemColumns + ` FROM saves`,
 }
 
-// queueItems deletes the removed actions of one table, then writes the new
-// ones.
-func queueItems(batch *pgx.Batch, q itemSQL, put []*discovery.ItemAction, del []discovery.ItemKey) {
-	if len(del) > 0 {
-		user, typ, item := make([]int64, len(del)), make([]string, len(del)), make([]int64, len(del))
-		for i, k := range del {
-			user[i], typ[i], item[i] = k.UserID, k.ItemType, k.ItemID
-		}
-		batch.Queue(q.delete, user, typ, item)
+func scanItem(row pgx.Row) (*discovery.ItemAction, error) {
+	var a discovery.ItemAction
+	if err := row.Scan(&a.UserID, &a.ItemType, &a.ItemID, &a.Block, &a.CreatedAt); err != nil {
+		return nil, err
 	}
-	if len(put) > 0 {
-		n := len(put)
-		user, typ, item, block, created := make([]int64, n), make([]string, n), make([]int64, n), make([]int64, n), make([]int64, n)
-		for i, a := range put {
-			user[i], typ[i], item[i], block[i], created[i] = a.UserID, a.ItemType, a.ItemID, u64(a.Block), u64(a.CreatedAt)
-		}
-		batch.Queue(q.upsert, user, typ, item, block, created)
+	return &a, nil
+}
+
+// queueDeleteItems queues the removal of actions of one table.
+func queueDeleteItems(batch *pgx.Batch, q itemSQL, keys []discovery.ItemKey) {
+	if len(keys) == 0 {
+		return
 	}
+	user, typ, item := make([]int64, len(keys)), make([]string, len(keys)), make([]int64, len(keys))
+	for i, k := range keys {
+		user[i], typ[i], item[i] = k.UserID, k.ItemType, k.ItemID
+	}
+	batch.Queue(q.delete, user, typ, item)
 }
 
-func itemExists(ctx context.Context, s *Store, q itemSQL, k discovery.ItemKey) (bool, error) {
-	var ok bool
-	err := s.pool.QueryRow(ctx, q.exists, k.UserID, k.ItemType, k.ItemID).Scan(&ok)
-	return ok, err
+// queueUpsertItems queues the writing of actions of one table.
+func queueUpsertItems(batch *pgx.Batch, q itemSQL, rows []*discovery.ItemAction) {
+	if len(rows) == 0 {
+		return
+	}
+	n := len(rows)
+	user, typ, item, block, created := make([]int64, n), make([]string, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	for i, a := range rows {
+		user[i], typ[i], item[i], block[i], created[i] = a.UserID, a.ItemType, a.ItemID, u64(a.Block), u64(a.CreatedAt)
+	}
+	batch.Queue(q.upsert, user, typ, item, block, created)
 }
 
-// RepostExists reports whether k.UserID reposted the item.
-func (s *Store) RepostExists(ctx context.Context, k discovery.ItemKey) (bool, error) {
-	ok, err := itemExists(ctx, s, repostsSQL, k)
+func getItem(ctx context.Context, s *Store, q itemSQL, k discovery.ItemKey) (*discovery.ItemAction, bool, error) {
+	a, err := scanItem(s.pool.QueryRow(ctx, q.get, k.UserID, k.ItemType, k.ItemID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
 	if err != nil {
-		return false, fmt.Errorf("repost of %s %d by %d: %w", k.ItemType, k.ItemID, k.UserID, err)
+		return nil, false, err
 	}
-	return ok, nil
+	return a, true, nil
 }
 
-// SaveExists reports whether k.UserID saved the item.
-func (s *Store) SaveExists(ctx context.Context, k discovery.ItemKey) (bool, error) {
-	ok, err := itemExists(ctx, s, savesSQL, k)
+// Repost returns k.UserID's repost of the item.
+func (s *Store) Repost(ctx context.Context, k discovery.ItemKey) (*discovery.ItemAction, bool, error) {
+	a, ok, err := getItem(ctx, s, repostsSQL, k)
 	if err != nil {
-		return false, fmt.Errorf("save of %s %d by %d: %w", k.ItemType, k.ItemID, k.UserID, err)
+		return nil, false, fmt.Errorf("repost of %s %d by %d: %w", k.ItemType, k.ItemID, k.UserID, err)
 	}
-	return ok, nil
+	return a, ok, nil
+}
+
+// Save returns k.UserID's save of the item.
+func (s *Store) Save(ctx context.Context, k discovery.ItemKey) (*discovery.ItemAction, bool, error) {
+	a, ok, err := getItem(ctx, s, savesSQL, k)
+	if err != nil {
+		return nil, false, fmt.Errorf("save of %s %d by %d: %w", k.ItemType, k.ItemID, k.UserID, err)
+	}
+	return a, ok, nil
 }

@@ -53,25 +53,31 @@ func decodePlaylistTracks(s string) ([]discovery.PlaylistTrack, error) {
 	return ts, nil
 }
 
-// queueUpsertPlaylists writes the full image of every changed playlist in
-// one statement.
-func queueUpsertPlaylists(batch *pgx.Batch, rows []*discovery.Playlist) error {
-	if len(rows) == 0 {
-		return nil
-	}
-	const query = `
-INSERT INTO playlists (id, owner_id, name, slug, description, cover_art, is_album, is_private, is_delete,
-	tracks, metadata_cid, repost_count, save_count, created_block, updated_block, created_at, updated_at)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
-	$7::boolean[], $8::boolean[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
-	$14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
-ON CONFLICT (id) DO UPDATE SET
+// playlistWriteColumns are the columns a write of a playlist image sets, in
+// the order of the table.
+const playlistWriteColumns = playlistColumns
+
+// playlistOnConflict makes an insert of playlist images replace existing
+// rows.
+const playlistOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	owner_id = EXCLUDED.owner_id, name = EXCLUDED.name, slug = EXCLUDED.slug,
 	description = EXCLUDED.description, cover_art = EXCLUDED.cover_art, is_album = EXCLUDED.is_album,
 	is_private = EXCLUDED.is_private, is_delete = EXCLUDED.is_delete, tracks = EXCLUDED.tracks,
 	metadata_cid = EXCLUDED.metadata_cid, repost_count = EXCLUDED.repost_count,
 	save_count = EXCLUDED.save_count, created_block = EXCLUDED.created_block,
 	updated_block = EXCLUDED.updated_block, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+
+// queueUpsertPlaylists writes the full image of every changed playlist in
+// one statement.
+func queueUpsertPlaylists(batch *pgx.Batch, rows []*discovery.Playlist) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	const query = `INSERT INTO playlists (` + playlistWriteColumns + `)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
+	$7::boolean[], $8::boolean[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
+	$14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
+` + playlistOnConflict
 	n := len(rows)
 	var (
 		id, owner                                 = make([]int64, n), make([]int64, n)

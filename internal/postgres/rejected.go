@@ -37,15 +37,28 @@ func lowerHex(a common.Address) string {
 	return "0x" + common.Bytes2Hex(a.Bytes())
 }
 
+// rejectedColumns is the select list scanRejected reads, in its order.
+const rejectedColumns = `block, tx_hash, log_index, user_id, entity_type, entity_id, action, signer, reason`
+
+func scanRejected(row pgx.Row) (discovery.RejectedAction, error) {
+	var (
+		r          discovery.RejectedAction
+		tx, signer string
+	)
+	if err := row.Scan(&r.Block, &tx, &r.LogIndex, &r.UserID, &r.EntityType, &r.EntityID, &r.Action, &signer, &r.Reason); err != nil {
+		return discovery.RejectedAction{}, err
+	}
+	r.TxHash, r.Signer = common.HexToHash(tx), common.HexToAddress(signer)
+	return r, nil
+}
+
 // RejectedActions lists refused actions, newest first.
 func (s *Store) RejectedActions(ctx context.Context, p discovery.Page) ([]discovery.RejectedAction, error) {
 	limit, offset, err := pageArgs(p)
 	if err != nil {
 		return nil, err
 	}
-	const query = `
-SELECT block, tx_hash, log_index, user_id, entity_type, entity_id, action, signer, reason
-FROM rejected_actions
+	const query = `SELECT ` + rejectedColumns + ` FROM rejected_actions
 ORDER BY block DESC, log_index DESC
 LIMIT $1 OFFSET $2`
 	rows, err := s.pool.Query(ctx, query, limit, offset)
@@ -55,14 +68,10 @@ LIMIT $1 OFFSET $2`
 	defer rows.Close()
 	var out []discovery.RejectedAction
 	for rows.Next() {
-		var (
-			r          discovery.RejectedAction
-			tx, signer string
-		)
-		if err := rows.Scan(&r.Block, &tx, &r.LogIndex, &r.UserID, &r.EntityType, &r.EntityID, &r.Action, &signer, &r.Reason); err != nil {
+		r, err := scanRejected(rows)
+		if err != nil {
 			return nil, fmt.Errorf("rejected actions: %w", err)
 		}
-		r.TxHash, r.Signer = common.HexToHash(tx), common.HexToAddress(signer)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

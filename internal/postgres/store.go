@@ -21,11 +21,6 @@ import (
 	"github.com/discovery-node/discovery"
 )
 
-// ErrNotNextBlock is wrapped (inside a *discovery.Error with code EINVALID)
-// by ApplyBlock when the block does not extend the current head, so the
-// caller can tell a reorganisation or a gap from a database fault.
-var ErrNotNextBlock = errors.New("block does not extend the head")
-
 var _ discovery.Store = (*Store)(nil)
 
 // Store is the content state in one PostgreSQL database.
@@ -61,6 +56,10 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: migrate: %w", err)
+	}
+	if err := backfillDigest(ctx, pool); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres: state digest: %w", err)
 	}
 	return &Store{pool: pool}, nil
 }

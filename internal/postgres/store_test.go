@@ -2,9 +2,10 @@ package postgres_test
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/discovery-node/discovery"
 	"github.com/discovery-node/discovery/internal/pgtest"
@@ -14,7 +15,7 @@ import (
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
 
-func mustOpen(t *testing.T, dsn string) *postgres.Store {
+func mustOpen(t testing.TB, dsn string) *postgres.Store {
 	t.Helper()
 	s, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
@@ -33,19 +34,19 @@ func TestStore(t *testing.T) {
 		dsn := pgtest.DSN(t)
 		return func(t *testing.T) discovery.Store { return mustOpen(t, dsn) }
 	})
-}
-
-func TestApplyBlockNotNextWrapsSentinel(t *testing.T) {
-	ctx := context.Background()
-	s := mustOpen(t, pgtest.DSN(t))
-	defer s.Close()
-	if err := s.ApplyBlock(ctx, discovery.BlockRef{Number: 1}, nil); err != nil {
-		t.Fatal(err)
-	}
-	err := s.ApplyBlock(ctx, discovery.BlockRef{Number: 3}, nil)
-	if !errors.Is(err, postgres.ErrNotNextBlock) || discovery.ErrorCode(err) != discovery.EINVALID {
-		t.Errorf("err = %v; want ErrNotNextBlock with code EINVALID", err)
-	}
+	storetest.RunOutsideWrites(t, func(t *testing.T) (func(t *testing.T) discovery.Store, func(context.Context, string) error) {
+		dsn := pgtest.DSN(t)
+		exec := func(ctx context.Context, stmt string) error {
+			conn, err := pgx.Connect(ctx, dsn)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(ctx)
+			_, err = conn.Exec(ctx, stmt)
+			return err
+		}
+		return func(t *testing.T) discovery.Store { return mustOpen(t, dsn) }, exec
+	})
 }
 
 // TestOpenErrorsHidePassword checks that Open says what failed and never
@@ -86,4 +87,12 @@ func TestMigrationsIdempotent(t *testing.T) {
 	if _, ok, err := s.Head(context.Background()); ok || err != nil {
 		t.Errorf("Head = %v, %v on a fresh schema", ok, err)
 	}
+}
+
+func BenchmarkRevert(b *testing.B) {
+	storetest.BenchRevert(b, func(b *testing.B) discovery.Store {
+		s := mustOpen(b, pgtest.DSN(b))
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
 }

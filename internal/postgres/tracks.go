@@ -26,20 +26,12 @@ func scanTrack(row pgx.Row) (*discovery.Track, error) {
 	return &t, nil
 }
 
-// queueUpsertTracks writes the full image of every changed track in one
-// statement.
-func queueUpsertTracks(batch *pgx.Batch, rows []*discovery.Track) {
-	if len(rows) == 0 {
-		return
-	}
-	const query = `
-INSERT INTO tracks (id, owner_id, title, slug, genre, mood, tags, description, release_date,
-	duration, track_cid, cover_art, is_unlisted, is_delete, metadata_cid,
-	repost_count, save_count, play_count, created_block, updated_block, created_at, updated_at)
-SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-	$10::bigint[], $11::text[], $12::text[], $13::boolean[], $14::boolean[], $15::text[],
-	$16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[])
-ON CONFLICT (id) DO UPDATE SET
+// trackWriteColumns are the columns a write of a track image sets, in the
+// order of the table.
+const trackWriteColumns = trackColumns
+
+// trackOnConflict makes an insert of track images replace existing rows.
+const trackOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	owner_id = EXCLUDED.owner_id, title = EXCLUDED.title, slug = EXCLUDED.slug, genre = EXCLUDED.genre,
 	mood = EXCLUDED.mood, tags = EXCLUDED.tags, description = EXCLUDED.description,
 	release_date = EXCLUDED.release_date, duration = EXCLUDED.duration, track_cid = EXCLUDED.track_cid,
@@ -48,6 +40,18 @@ ON CONFLICT (id) DO UPDATE SET
 	save_count = EXCLUDED.save_count, play_count = EXCLUDED.play_count,
 	created_block = EXCLUDED.created_block, updated_block = EXCLUDED.updated_block,
 	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+
+// queueUpsertTracks writes the full image of every changed track in one
+// statement.
+func queueUpsertTracks(batch *pgx.Batch, rows []*discovery.Track) {
+	if len(rows) == 0 {
+		return
+	}
+	const query = `INSERT INTO tracks (` + trackWriteColumns + `)
+SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+	$10::bigint[], $11::text[], $12::text[], $13::boolean[], $14::boolean[], $15::text[],
+	$16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[])
+` + trackOnConflict
 	n := len(rows)
 	var (
 		id, owner, duration                            = make([]int64, n), make([]int64, n), make([]int64, n)

@@ -48,23 +48,15 @@ func collectUsers(rows pgx.Rows) ([]discovery.User, error) {
 	return out, rows.Err()
 }
 
-// queueUpsertUsers writes the full image of every changed user in one
-// statement. The handle constraint is deferred to commit, so users may
-// trade handles within a block.
-func queueUpsertUsers(batch *pgx.Batch, rows []*discovery.User) {
-	if len(rows) == 0 {
-		return
-	}
-	const query = `
-INSERT INTO users (id, handle, handle_lower, name_lower, wallet, name, bio, location,
+// userWriteColumns are the columns a write of a user image sets, in the
+// order of the table.
+const userWriteColumns = `id, handle, handle_lower, name_lower, wallet, name, bio, location,
 	profile_picture, cover_photo, artist_pick_id, is_verified, is_deactivated, metadata_cid,
 	follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
-	created_block, updated_block, created_at, updated_at)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-	$9::text[], $10::text[], $11::bigint[], $12::boolean[], $13::boolean[], $14::text[],
-	$15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[],
-	$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
-ON CONFLICT (id) DO UPDATE SET
+	created_block, updated_block, created_at, updated_at`
+
+// userOnConflict makes an insert of user images replace existing rows.
+const userOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	handle = EXCLUDED.handle, handle_lower = EXCLUDED.handle_lower, name_lower = EXCLUDED.name_lower,
 	wallet = EXCLUDED.wallet, name = EXCLUDED.name, bio = EXCLUDED.bio, location = EXCLUDED.location,
 	profile_picture = EXCLUDED.profile_picture, cover_photo = EXCLUDED.cover_photo,
@@ -75,6 +67,20 @@ ON CONFLICT (id) DO UPDATE SET
 	album_count = EXCLUDED.album_count, repost_count = EXCLUDED.repost_count,
 	created_block = EXCLUDED.created_block, updated_block = EXCLUDED.updated_block,
 	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+
+// queueUpsertUsers writes the full image of every given user in one
+// statement. The handle constraint is deferred to commit, so users may
+// trade handles within a block, and back in a revert.
+func queueUpsertUsers(batch *pgx.Batch, rows []*discovery.User) {
+	if len(rows) == 0 {
+		return
+	}
+	const query = `INSERT INTO users (` + userWriteColumns + `)
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+	$9::text[], $10::text[], $11::bigint[], $12::boolean[], $13::boolean[], $14::text[],
+	$15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[],
+	$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
+` + userOnConflict
 	n := len(rows)
 	var (
 		id, pick                              = make([]int64, n), make([]int64, n)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -11,46 +12,89 @@ import (
 	"github.com/discovery-node/discovery"
 )
 
-// querier is what head needs: the reader pool for Head, the transaction
-// for ApplyBlock.
+// querier is what the block readers need: the reader pool for Head and
+// Block, the writer's transaction for ApplyBlock and RevertBlock.
 type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// headBlock is the head with the state digest stored beside it.
+type headBlock struct {
+	discovery.BlockRef
+	digest []byte // nil on a block indexed before digests were kept
+}
+
+// stateDigest returns the digest stored with the block.
+func (h headBlock) stateDigest() (discovery.Digest, error) {
+	var d discovery.Digest
+	if len(h.digest) != len(d) {
+		return d, fmt.Errorf("block %d has no state digest", h.Number)
+	}
+	copy(d[:], h.digest)
+	return d, nil
+}
+
 // Head returns the highest indexed block, which is the checkpoint.
 func (s *Store) Head(ctx context.Context) (discovery.BlockRef, bool, error) {
-	b, ok, err := head(ctx, s.r)
+	h, ok, err := readHead(ctx, s.r)
 	if err != nil {
 		return discovery.BlockRef{}, false, fmt.Errorf("head: %w", err)
 	}
-	return b, ok, nil
+	return h.BlockRef, ok, nil
 }
 
-func head(ctx context.Context, q querier) (discovery.BlockRef, bool, error) {
-	const query = `SELECT number, hash, parent_hash, time FROM blocks ORDER BY number DESC LIMIT 1`
+func readHead(ctx context.Context, q querier) (headBlock, bool, error) {
+	const query = `SELECT number, hash, parent_hash, time, state_digest FROM blocks ORDER BY number DESC LIMIT 1`
+	var (
+		h            headBlock
+		hash, parent string
+	)
+	err := q.QueryRowContext(ctx, query).Scan(&h.Number, &hash, &parent, &h.Time, &h.digest)
+	if errors.Is(err, sql.ErrNoRows) {
+		return headBlock{}, false, nil
+	}
+	if err != nil {
+		return headBlock{}, false, err
+	}
+	h.Hash, h.ParentHash = common.HexToHash(hash), common.HexToHash(parent)
+	return h, true, nil
+}
+
+// Block returns the indexed block at number n.
+func (s *Store) Block(ctx context.Context, n uint64) (discovery.BlockRef, bool, error) {
+	const query = `SELECT number, hash, parent_hash, time FROM blocks WHERE number = ?`
 	var (
 		b            discovery.BlockRef
 		hash, parent string
 	)
-	err := q.QueryRowContext(ctx, query).Scan(&b.Number, &hash, &parent, &b.Time)
+	err := s.r.QueryRowContext(ctx, query, u64(n)).Scan(&b.Number, &hash, &parent, &b.Time)
 	if errors.Is(err, sql.ErrNoRows) {
 		return discovery.BlockRef{}, false, nil
 	}
 	if err != nil {
-		return discovery.BlockRef{}, false, err
+		return discovery.BlockRef{}, false, fmt.Errorf("block %d: %w", n, err)
 	}
 	b.Hash, b.ParentHash = common.HexToHash(hash), common.HexToHash(parent)
 	return b, true, nil
 }
 
-// ApplyBlock writes b, every row c changes and so the new checkpoint in one
-// transaction on the writer connection.
+// ApplyBlock writes b with its state digest, every row c changes, c's undo
+// image and so the new checkpoint in one transaction on the writer
+// connection.
 func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discovery.Changes) error {
 	if c == nil {
 		c = discovery.NewChanges()
 	}
-	if err := checkChanges(c); err != nil {
+	if err := checkChanges(b, c); err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	add, sub, err := c.DigestDelta()
+	if err != nil {
+		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	undo, err := encodeUndo(c.Prior)
+	if err != nil {
+		return fmt.Errorf("apply block %d: encode undo image: %w", b.Number, err)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -58,7 +102,18 @@ func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discove
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
-	if err := applyBlock(ctx, tx, b, c); err != nil {
+	h, ok, err := checkExtends(ctx, tx, b)
+	if err != nil {
+		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	}
+	var digest discovery.Digest // of the empty state
+	if ok {
+		if digest, err = h.stateDigest(); err != nil {
+			return fmt.Errorf("apply block %d: head: %w", b.Number, err)
+		}
+	}
+	digest = digest.Add(add).Sub(sub)
+	if err := applyBlock(ctx, tx, b, c, digest, undo); err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -67,68 +122,91 @@ func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discove
 	return nil
 }
 
-func applyBlock(ctx context.Context, tx *sql.Tx, b discovery.BlockRef, c *discovery.Changes) error {
-	if err := checkExtends(ctx, tx, b); err != nil {
+func applyBlock(ctx context.Context, tx *sql.Tx, b discovery.BlockRef, c *discovery.Changes, digest discovery.Digest, undo []byte) error {
+	const insertBlock = `INSERT INTO blocks (number, hash, parent_hash, time, state_digest) VALUES (?, ?, ?, ?, ?)`
+	if _, err := tx.ExecContext(ctx, insertBlock, u64(b.Number), b.Hash.Hex(), b.ParentHash.Hex(), u64(b.Time), digest[:]); err != nil {
+		return fmt.Errorf("insert block: %w", err)
+	}
+	if err := writeRows(ctx, tx, c.RowSet); err != nil {
 		return err
 	}
-	if err := insertBlock(ctx, tx, b); err != nil {
+	if err := insertRejected(ctx, tx, c.Rejected); err != nil {
 		return err
 	}
-	if err := upsertUsers(ctx, tx, sortedRows(c.Users)); err != nil {
-		return err
+	const insertUndo = `INSERT INTO undo (block, data) VALUES (?, ?)`
+	if _, err := tx.ExecContext(ctx, insertUndo, u64(b.Number), undo); err != nil {
+		return fmt.Errorf("insert undo image: %w", err)
 	}
-	if err := upsertTracks(ctx, tx, sortedRows(c.Tracks)); err != nil {
-		return err
-	}
-	if err := upsertPlaylists(ctx, tx, sortedRows(c.Playlists)); err != nil {
-		return err
-	}
-	putF, delF := splitFollows(c.Follows)
-	if err := deleteFollows(ctx, tx, delF); err != nil {
-		return err
-	}
-	if err := upsertFollows(ctx, tx, putF); err != nil {
-		return err
-	}
-	putR, delR := splitItems(c.Reposts)
-	if err := writeItems(ctx, tx, repostsSQL, putR, delR); err != nil {
-		return err
-	}
-	putS, delS := splitItems(c.Saves)
-	if err := writeItems(ctx, tx, savesSQL, putS, delS); err != nil {
-		return err
-	}
-	return insertRejected(ctx, tx, c.Rejected)
+	return nil
 }
 
-// checkExtends refuses a block that is not the direct child of the head.
-// Any block is accepted as the first one, so indexing can start anywhere.
-func checkExtends(ctx context.Context, tx *sql.Tx, b discovery.BlockRef) error {
-	h, ok, err := head(ctx, tx)
+// checkExtends refuses a block that is not the direct child of the head,
+// and returns the head. Any block is accepted as the first one, so indexing
+// can start anywhere.
+func checkExtends(ctx context.Context, tx *sql.Tx, b discovery.BlockRef) (headBlock, bool, error) {
+	h, ok, err := readHead(ctx, tx)
 	if err != nil {
-		return fmt.Errorf("read head: %w", err)
+		return headBlock{}, false, fmt.Errorf("read head: %w", err)
 	}
 	if ok && (b.Number != h.Number+1 || b.ParentHash != h.Hash) {
-		return &discovery.Error{
+		return headBlock{}, false, &discovery.Error{
 			Code: discovery.EINVALID,
 			Message: fmt.Sprintf("block %d with parent %s does not follow head %d (%s)",
 				b.Number, b.ParentHash.Hex(), h.Number, h.Hash.Hex()),
-			Err: ErrNotNextBlock,
+			Err: discovery.ErrNotNextBlock,
+		}
+	}
+	return h, ok, nil
+}
+
+// writeRows brings every row of rs to its image there: a nil image deletes
+// the row. ApplyBlock writes a block's new images with it, RevertBlock the
+// prior ones. Rows are removed before any is written, so a handle freed by
+// a removed user is free for a written one.
+func writeRows(ctx context.Context, tx *sql.Tx, rs discovery.RowSet) error {
+	users, delUsers := splitRows(rs.Users, cmp.Compare[int64])
+	tracks, delTracks := splitRows(rs.Tracks, cmp.Compare[int64])
+	playlists, delPlaylists := splitRows(rs.Playlists, cmp.Compare[int64])
+	follows, delFollows := splitRows(rs.Follows, compareFollowKeys)
+	reposts, delReposts := splitRows(rs.Reposts, compareItemKeys)
+	saves, delSaves := splitRows(rs.Saves, compareItemKeys)
+
+	steps := []func() error{
+		func() error { return deleteByID(ctx, tx, "users", `DELETE FROM users WHERE id = ?`, delUsers) },
+		func() error { return deleteByID(ctx, tx, "tracks", `DELETE FROM tracks WHERE id = ?`, delTracks) },
+		func() error {
+			return deleteByID(ctx, tx, "playlists", `DELETE FROM playlists WHERE id = ?`, delPlaylists)
+		},
+		func() error { return deleteFollows(ctx, tx, delFollows) },
+		func() error { return deleteItems(ctx, tx, repostsSQL, delReposts) },
+		func() error { return deleteItems(ctx, tx, savesSQL, delSaves) },
+		func() error { return upsertUsers(ctx, tx, users) },
+		func() error { return upsertTracks(ctx, tx, tracks) },
+		func() error { return upsertPlaylists(ctx, tx, playlists) },
+		func() error { return upsertFollows(ctx, tx, follows) },
+		func() error { return upsertItems(ctx, tx, repostsSQL, reposts) },
+		func() error { return upsertItems(ctx, tx, savesSQL, saves) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func insertBlock(ctx context.Context, tx *sql.Tx, b discovery.BlockRef) error {
-	const query = `INSERT INTO blocks (number, hash, parent_hash, time) VALUES (?, ?, ?, ?)`
-	if _, err := tx.ExecContext(ctx, query, u64(b.Number), b.Hash.Hex(), b.ParentHash.Hex(), u64(b.Time)); err != nil {
-		return fmt.Errorf("insert block: %w", err)
+// deleteByID removes entity rows by id.
+func deleteByID(ctx context.Context, tx *sql.Tx, table, query string, ids []int64) error {
+	err := execEach(ctx, tx, query, ids, func(id int64) ([]any, error) { return []any{id}, nil })
+	if err != nil {
+		return fmt.Errorf("delete %s: %w", table, err)
 	}
 	return nil
 }
 
 // execEach runs one prepared statement for every row, with the arguments
-// args returns for it.
+// args returns for it. SQLite runs in process, so a statement per row
+// costs no round trip.
 func execEach[T any](ctx context.Context, tx *sql.Tx, query string, rows []T, args func(T) ([]any, error)) error {
 	if len(rows) == 0 {
 		return nil

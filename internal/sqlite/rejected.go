@@ -24,15 +24,28 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	return nil
 }
 
+// rejectedColumns is the select list scanRejected reads, in its order.
+const rejectedColumns = `block, tx_hash, log_index, user_id, entity_type, entity_id, action, signer, reason`
+
+func scanRejected(row scanner) (discovery.RejectedAction, error) {
+	var (
+		r          discovery.RejectedAction
+		tx, signer string
+	)
+	if err := row.Scan(&r.Block, &tx, &r.LogIndex, &r.UserID, &r.EntityType, &r.EntityID, &r.Action, &signer, &r.Reason); err != nil {
+		return discovery.RejectedAction{}, err
+	}
+	r.TxHash, r.Signer = common.HexToHash(tx), common.HexToAddress(signer)
+	return r, nil
+}
+
 // RejectedActions lists refused actions, newest first.
 func (s *Store) RejectedActions(ctx context.Context, p discovery.Page) ([]discovery.RejectedAction, error) {
 	limit, offset, err := pageArgs(p)
 	if err != nil {
 		return nil, err
 	}
-	const query = `
-SELECT block, tx_hash, log_index, user_id, entity_type, entity_id, action, signer, reason
-FROM rejected_actions
+	const query = `SELECT ` + rejectedColumns + ` FROM rejected_actions
 ORDER BY block DESC, log_index DESC
 LIMIT ? OFFSET ?`
 	rows, err := s.r.QueryContext(ctx, query, limit, offset)
@@ -42,14 +55,10 @@ LIMIT ? OFFSET ?`
 	defer rows.Close()
 	var out []discovery.RejectedAction
 	for rows.Next() {
-		var (
-			r          discovery.RejectedAction
-			tx, signer string
-		)
-		if err := rows.Scan(&r.Block, &tx, &r.LogIndex, &r.UserID, &r.EntityType, &r.EntityID, &r.Action, &signer, &r.Reason); err != nil {
+		r, err := scanRejected(rows)
+		if err != nil {
 			return nil, fmt.Errorf("rejected actions: %w", err)
 		}
-		r.TxHash, r.Signer = common.HexToHash(tx), common.HexToAddress(signer)
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -24,11 +24,6 @@ import (
 	"github.com/discovery-node/discovery"
 )
 
-// ErrNotNextBlock is wrapped (inside a *discovery.Error with code EINVALID)
-// by ApplyBlock when the block does not extend the current head, so the
-// caller can tell a reorganisation or a gap from a database fault.
-var ErrNotNextBlock = errors.New("block does not extend the head")
-
 var _ discovery.Store = (*Store)(nil)
 
 // Store is the content state in one SQLite database file.
@@ -44,10 +39,10 @@ var migrations embed.FS
 // instead of failing at once; synchronous=NORMAL is durable across a crash
 // of this process in WAL mode, and a power cut can lose at most the last
 // blocks together with their checkpoint, which are then indexed again.
-// BEGIN IMMEDIATE takes the write lock before ApplyBlock reads the head, so
-// the check and the write are one step even against another process. The
-// schema has no foreign keys: the indexer validates references, and a
-// future revert must be free to restore rows in any order.
+// BEGIN IMMEDIATE takes the write lock before ApplyBlock or RevertBlock
+// reads the head, so the check and the write are one step even against
+// another process. The schema has no foreign keys: the indexer validates
+// references, and a revert must be free to restore rows in any order.
 const (
 	writerParams = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_txlock=immediate"
@@ -76,6 +71,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if err := migrate(ctx, w); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: migrate: %w", path, err)
+	}
+	if err := backfillDigest(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: state digest: %w", path, err)
 	}
 	r, err := sql.Open("sqlite", uri+"?"+readerParams)
 	if err != nil {

@@ -2,7 +2,7 @@ package sqlite_test
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +13,7 @@ import (
 	"github.com/discovery-node/discovery/internal/storetest"
 )
 
-func mustOpen(t *testing.T, path string) *sqlite.Store {
+func mustOpen(t testing.TB, path string) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
@@ -35,20 +35,19 @@ func TestStore(t *testing.T) {
 		}
 		return func(t *testing.T) discovery.Store { return mustOpen(t, path) }
 	})
-}
-
-func TestApplyBlockNotNextWrapsSentinel(t *testing.T) {
-	ctx := context.Background()
-	s := mustOpen(t, filepath.Join(t.TempDir(), "d.db"))
-	defer s.Close()
-	b := discovery.BlockRef{Number: 1}
-	if err := s.ApplyBlock(ctx, b, nil); err != nil {
-		t.Fatal(err)
-	}
-	err := s.ApplyBlock(ctx, discovery.BlockRef{Number: 3}, nil)
-	if !errors.Is(err, sqlite.ErrNotNextBlock) || discovery.ErrorCode(err) != discovery.EINVALID {
-		t.Errorf("err = %v; want ErrNotNextBlock with code EINVALID", err)
-	}
+	storetest.RunOutsideWrites(t, func(t *testing.T) (func(t *testing.T) discovery.Store, func(context.Context, string) error) {
+		path := filepath.Join(t.TempDir(), "discovery.db")
+		exec := func(ctx context.Context, stmt string) error {
+			db, err := sql.Open("sqlite", path)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			_, err = db.ExecContext(ctx, stmt)
+			return err
+		}
+		return func(t *testing.T) discovery.Store { return mustOpen(t, path) }, exec
+	})
 }
 
 func TestOpenErrors(t *testing.T) {
@@ -72,4 +71,12 @@ func TestOpenErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func BenchmarkRevert(b *testing.B) {
+	storetest.BenchRevert(b, func(b *testing.B) discovery.Store {
+		s := mustOpen(b, filepath.Join(b.TempDir(), "discovery.db"))
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
 }

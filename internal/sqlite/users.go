@@ -63,9 +63,10 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
-// upsertUsers writes the full image of every changed user. SQLite checks
-// UNIQUE per row, so a handle that changes hands within the block is first
-// released by every changed user whose handle differs.
+// upsertUsers writes the full image of every given user. SQLite checks
+// UNIQUE per row, so a handle that changes hands within the block, or back
+// in a revert, is first released by every written user whose handle
+// differs.
 func upsertUsers(ctx context.Context, tx *sql.Tx, rows []*discovery.User) error {
 	const release = `UPDATE users SET handle_lower = NULL WHERE id = ? AND handle_lower IS NOT ?`
 	err := execEach(ctx, tx, release, rows, func(u *discovery.User) ([]any, error) {

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -35,15 +36,25 @@ func testEmpty(t *testing.T, s discovery.Store) {
 	if p, ok, err := s.Playlist(ctx, 1); ok || err != nil || p != nil {
 		t.Errorf("Playlist(1) = %v, %v, %v; want nil, false, nil", p, ok, err)
 	}
-	if ok, err := s.FollowExists(ctx, discovery.FollowKey{FollowerID: 1, FolloweeID: 2}); ok || err != nil {
-		t.Errorf("FollowExists = %v, %v", ok, err)
+	if f, ok, err := s.Follow(ctx, discovery.FollowKey{FollowerID: 1, FolloweeID: 2}); ok || err != nil || f != nil {
+		t.Errorf("Follow = %v, %v, %v; want nil, false, nil", f, ok, err)
 	}
 	k := discovery.ItemKey{UserID: 1, ItemType: discovery.ItemTrack, ItemID: 2}
-	if ok, err := s.RepostExists(ctx, k); ok || err != nil {
-		t.Errorf("RepostExists = %v, %v", ok, err)
+	if r, ok, err := s.Repost(ctx, k); ok || err != nil || r != nil {
+		t.Errorf("Repost = %v, %v, %v; want nil, false, nil", r, ok, err)
 	}
-	if ok, err := s.SaveExists(ctx, k); ok || err != nil {
-		t.Errorf("SaveExists = %v, %v", ok, err)
+	if sv, ok, err := s.Save(ctx, k); ok || err != nil || sv != nil {
+		t.Errorf("Save = %v, %v, %v; want nil, false, nil", sv, ok, err)
+	}
+	if b, ok, err := s.Block(ctx, 0); ok || err != nil {
+		t.Errorf("Block(0) = %+v, %v, %v; want none", b, ok, err)
+	}
+	for name, digest := range map[string]func(context.Context) (discovery.Digest, error){
+		"StateDigest": s.StateDigest, "ComputeDigest": s.ComputeDigest,
+	} {
+		if d, err := digest(ctx); err != nil || d != (discovery.Digest{}) {
+			t.Errorf("%s of empty store = %v, %v; want zero", name, d, err)
+		}
 	}
 	_, err := s.GetUser(ctx, 1)
 	wantCode(t, "GetUser", err, discovery.ENOTFOUND)
@@ -115,11 +126,14 @@ func testRefuseNotNext(t *testing.T, s discovery.Store) {
 			changed.Bio = "changed by a refused block"
 			c := changes(t, changed, user(2, "bob", 0), follow(2, 1, tt.b.Number))
 			c.Rejected = append(c.Rejected, rejected(tt.b.Number, 0))
-			err := s.ApplyBlock(ctx, tt.b, c)
+			err := s.ApplyBlock(ctx, tt.b, withPrior(t, s, c))
 			if err == nil {
 				t.Fatalf("block %d with parent %s was applied on head %d", tt.b.Number, tt.b.ParentHash, b10.Number)
 			}
 			wantCode(t, "ApplyBlock", err, discovery.EINVALID)
+			if !errors.Is(err, discovery.ErrNotNextBlock) {
+				t.Errorf("ApplyBlock: error %v does not wrap ErrNotNextBlock", err)
+			}
 			h, _ := mustHead(t, s)
 			equal(t, "head", h, b10)
 			u, _ := mustUser(t, s, 1)
@@ -127,8 +141,8 @@ func testRefuseNotNext(t *testing.T, s discovery.Store) {
 			if _, ok := mustUser(t, s, 2); ok {
 				t.Error("user 2 of the refused block exists")
 			}
-			if ok, err := s.FollowExists(ctx, discovery.FollowKey{FollowerID: 2, FolloweeID: 1}); ok || err != nil {
-				t.Errorf("follow of the refused block: %v, %v", ok, err)
+			if f := mustFollow(t, s, discovery.FollowKey{FollowerID: 2, FolloweeID: 1}); f != nil {
+				t.Errorf("follow of the refused block: %+v", f)
 			}
 			if r, err := s.RejectedActions(ctx, discovery.Page{}); len(r) != 0 || err != nil {
 				t.Errorf("rejected actions of the refused block: %v, %v", r, err)
@@ -143,31 +157,59 @@ func testRefuseNotNext(t *testing.T, s discovery.Store) {
 func testRefuseMalformed(t *testing.T, s discovery.Store) {
 	c := newChain(1)
 	b1 := c.block()
-	mustApply(t, s, b1, nil)
+	mustApply(t, s, b1, changes(t, user(1, "alice", 0)))
 	b2 := c.block()
 
+	// Each case breaks one rule of an otherwise valid Changes.
 	tests := []struct {
-		name string
-		c    func() *discovery.Changes
+		name  string
+		build func(t *testing.T) *discovery.Changes
 	}{
-		{"nil user", func() *discovery.Changes { c := discovery.NewChanges(); c.Users[5] = nil; return c }},
-		{"user key mismatch", func() *discovery.Changes { c := discovery.NewChanges(); c.Users[5] = user(6, "x", 0); return c }},
-		{"track key mismatch", func() *discovery.Changes { c := discovery.NewChanges(); c.Tracks[5] = track(6, 1, 1); return c }},
-		{"nil playlist", func() *discovery.Changes { c := discovery.NewChanges(); c.Playlists[5] = nil; return c }},
-		{"follow key mismatch", func() *discovery.Changes {
+		{"user key mismatch", func(t *testing.T) *discovery.Changes {
+			c := discovery.NewChanges()
+			c.Users[5] = user(6, "x", 0)
+			return withPrior(t, s, c)
+		}},
+		{"track key mismatch", func(t *testing.T) *discovery.Changes {
+			c := discovery.NewChanges()
+			c.Tracks[5] = track(6, 1, 1)
+			return withPrior(t, s, c)
+		}},
+		{"follow key mismatch", func(t *testing.T) *discovery.Changes {
 			c := discovery.NewChanges()
 			c.Follows[discovery.FollowKey{FollowerID: 1, FolloweeID: 2}] = follow(1, 3, 2)
-			return c
+			return withPrior(t, s, c)
 		}},
-		{"save key mismatch", func() *discovery.Changes {
+		{"save key mismatch", func(t *testing.T) *discovery.Changes {
 			c := discovery.NewChanges()
 			c.Saves[discovery.ItemKey{UserID: 1, ItemType: discovery.ItemTrack, ItemID: 2}] = item(1, discovery.ItemPlaylist, 2, 2)
+			return withPrior(t, s, c)
+		}},
+		{"changed user without prior image", func(t *testing.T) *discovery.Changes {
+			return changes(t, user(5, "x", 0))
+		}},
+		{"removed repost without prior image", func(t *testing.T) *discovery.Changes {
+			c := discovery.NewChanges()
+			c.Reposts[discovery.ItemKey{UserID: 1, ItemType: discovery.ItemTrack, ItemID: 2}] = nil
 			return c
+		}},
+		{"prior image of an unchanged row", func(t *testing.T) *discovery.Changes {
+			c := withPrior(t, s, changes(t, user(5, "x", 0)))
+			c.Prior.Playlists[9] = nil
+			return c
+		}},
+		{"prior image under another key", func(t *testing.T) *discovery.Changes {
+			c := withPrior(t, s, changes(t, user(5, "x", 0)))
+			c.Prior.Users[5] = user(1, "alice", 0)
+			return c
+		}},
+		{"rejected action of another block", func(t *testing.T) *discovery.Changes {
+			return changes(t, rejected(b2.Number+1, 0))
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := s.ApplyBlock(context.Background(), b2, tt.c())
+			err := s.ApplyBlock(context.Background(), b2, tt.build(t))
 			if err == nil {
 				t.Fatal("applied")
 			}
@@ -175,6 +217,9 @@ func testRefuseMalformed(t *testing.T, s discovery.Store) {
 			h, _ := mustHead(t, s)
 			equal(t, "head", h, b1)
 		})
+	}
+	if _, ok := mustUser(t, s, 5); ok {
+		t.Error("user 5 of a refused block exists")
 	}
 }
 
@@ -233,7 +278,8 @@ func testConcurrentReads(t *testing.T, s discovery.Store) {
 	}
 	for range blocks {
 		b := c.block()
-		if err := s.ApplyBlock(ctx, b, changes(t, user(int64(b.Number), fmt.Sprintf("user%d", b.Number), int64(b.Number)))); err != nil {
+		c := withPrior(t, s, changes(t, user(int64(b.Number), fmt.Sprintf("user%d", b.Number), int64(b.Number))))
+		if err := s.ApplyBlock(ctx, b, c); err != nil {
 			t.Errorf("apply block %d: %v", b.Number, err)
 			break
 		}

@@ -32,22 +32,20 @@ func testEdgeDelete(t *testing.T, s discovery.Store) {
 	second.Saves[playlistKey] = nil
 	mustApply(t, s, c.block(), second)
 
-	exists := []struct {
+	rows := []struct {
 		name string
-		got  func() (bool, error)
-		want bool
+		got  any
+		want any
 	}{
-		{"unfollowed", func() (bool, error) { return s.FollowExists(ctx, fk) }, false},
-		{"other follow kept", func() (bool, error) { return s.FollowExists(ctx, keep) }, true},
-		{"unreposted track", func() (bool, error) { return s.RepostExists(ctx, trackKey) }, false},
-		{"playlist repost kept", func() (bool, error) { return s.RepostExists(ctx, playlistKey) }, true},
-		{"track save kept", func() (bool, error) { return s.SaveExists(ctx, trackKey) }, true},
-		{"unsaved playlist", func() (bool, error) { return s.SaveExists(ctx, playlistKey) }, false},
+		{"unfollowed", mustFollow(t, s, fk), (*discovery.Follow)(nil)},
+		{"other follow kept", mustFollow(t, s, keep), follow(3, 1, 1)},
+		{"unreposted track", mustRepost(t, s, trackKey), (*discovery.ItemAction)(nil)},
+		{"playlist repost kept", mustRepost(t, s, playlistKey), item(2, discovery.ItemPlaylist, 10, 1)},
+		{"track save kept", mustSave(t, s, trackKey), item(2, discovery.ItemTrack, 10, 1)},
+		{"unsaved playlist", mustSave(t, s, playlistKey), (*discovery.ItemAction)(nil)},
 	}
-	for _, e := range exists {
-		if got, err := e.got(); err != nil || got != e.want {
-			t.Errorf("%s: exists = %v, %v; want %v", e.name, got, err, e.want)
-		}
+	for _, r := range rows {
+		equal(t, r.name, r.got, r.want)
 	}
 	followers, err := s.Followers(ctx, 1, discovery.Page{Limit: 10})
 	if err != nil {
@@ -60,7 +58,5 @@ func testEdgeDelete(t *testing.T, s discovery.Store) {
 	third := changes(t, follow(2, 1, 3))
 	third.Follows[discovery.FollowKey{FollowerID: 9, FolloweeID: 8}] = nil
 	mustApply(t, s, c.block(), third)
-	if ok, err := s.FollowExists(ctx, fk); !ok || err != nil {
-		t.Errorf("follow again: exists = %v, %v", ok, err)
-	}
+	equal(t, "follow again", mustFollow(t, s, fk), follow(2, 1, 3))
 }

@@ -137,7 +137,7 @@ func item(userID int64, itemType string, itemID int64, block uint64) *discovery.
 
 // changes builds a Changes from entity rows, follows and rejected actions;
 // reposts and saves share a type, so tests put those in by hand.
-func changes(t *testing.T, rows ...any) *discovery.Changes {
+func changes(t testing.TB, rows ...any) *discovery.Changes {
 	t.Helper()
 	c := discovery.NewChanges()
 	for _, r := range rows {
@@ -159,14 +159,92 @@ func changes(t *testing.T, rows ...any) *discovery.Changes {
 	return c
 }
 
-func mustApply(t *testing.T, s discovery.Store, b discovery.BlockRef, c *discovery.Changes) {
+// withPrior fills c.Prior the way the content indexer does: for every
+// changed row without a prior image yet, the row as the store holds it now
+// (nil when it has none). It returns c, for chaining.
+func withPrior(t testing.TB, s discovery.EntityReader, c *discovery.Changes) *discovery.Changes {
 	t.Helper()
-	if err := s.ApplyBlock(context.Background(), b, c); err != nil {
+	if c == nil {
+		return nil
+	}
+	ctx := context.Background()
+	p := &c.Prior
+	p.Users = priorOf(t, c.Users, p.Users, func(id int64) (*discovery.User, bool, error) { return s.User(ctx, id) })
+	p.Tracks = priorOf(t, c.Tracks, p.Tracks, func(id int64) (*discovery.Track, bool, error) { return s.Track(ctx, id) })
+	p.Playlists = priorOf(t, c.Playlists, p.Playlists, func(id int64) (*discovery.Playlist, bool, error) { return s.Playlist(ctx, id) })
+	p.Follows = priorOf(t, c.Follows, p.Follows, func(k discovery.FollowKey) (*discovery.Follow, bool, error) { return s.Follow(ctx, k) })
+	p.Reposts = priorOf(t, c.Reposts, p.Reposts, func(k discovery.ItemKey) (*discovery.ItemAction, bool, error) { return s.Repost(ctx, k) })
+	p.Saves = priorOf(t, c.Saves, p.Saves, func(k discovery.ItemKey) (*discovery.ItemAction, bool, error) { return s.Save(ctx, k) })
+	return c
+}
+
+func priorOf[K comparable, V any](t testing.TB, rows, prior map[K]*V, read func(K) (*V, bool, error)) map[K]*V {
+	t.Helper()
+	if prior == nil {
+		prior = map[K]*V{}
+	}
+	for k := range rows {
+		if _, ok := prior[k]; ok {
+			continue
+		}
+		r, ok, err := read(k)
+		if err != nil {
+			t.Fatalf("read prior image of %v: %v", k, err)
+		}
+		if !ok {
+			r = nil
+		}
+		prior[k] = r
+	}
+	return prior
+}
+
+// mustApply applies c, with its prior images read from the store, on b.
+func mustApply(t testing.TB, s discovery.Store, b discovery.BlockRef, c *discovery.Changes) {
+	t.Helper()
+	if err := s.ApplyBlock(context.Background(), b, withPrior(t, s, c)); err != nil {
 		t.Fatalf("ApplyBlock(%d): %v", b.Number, err)
 	}
 }
 
-func mustHead(t *testing.T, s discovery.Store) (discovery.BlockRef, bool) {
+func mustRevert(t testing.TB, s discovery.Store, b discovery.BlockRef) {
+	t.Helper()
+	if err := s.RevertBlock(context.Background(), b); err != nil {
+		t.Fatalf("RevertBlock(%d): %v", b.Number, err)
+	}
+}
+
+// mustFollow returns the follow edge, nil when there is none.
+func mustFollow(t testing.TB, s discovery.Store, k discovery.FollowKey) *discovery.Follow {
+	t.Helper()
+	f, ok, err := s.Follow(context.Background(), k)
+	if err != nil || ok != (f != nil) {
+		t.Fatalf("Follow(%+v) = %v, %v, %v", k, f, ok, err)
+	}
+	return f
+}
+
+// mustRepost returns the repost, nil when there is none.
+func mustRepost(t testing.TB, s discovery.Store, k discovery.ItemKey) *discovery.ItemAction {
+	t.Helper()
+	a, ok, err := s.Repost(context.Background(), k)
+	if err != nil || ok != (a != nil) {
+		t.Fatalf("Repost(%+v) = %v, %v, %v", k, a, ok, err)
+	}
+	return a
+}
+
+// mustSave returns the save, nil when there is none.
+func mustSave(t testing.TB, s discovery.Store, k discovery.ItemKey) *discovery.ItemAction {
+	t.Helper()
+	a, ok, err := s.Save(context.Background(), k)
+	if err != nil || ok != (a != nil) {
+		t.Fatalf("Save(%+v) = %v, %v, %v", k, a, ok, err)
+	}
+	return a
+}
+
+func mustHead(t testing.TB, s discovery.Store) (discovery.BlockRef, bool) {
 	t.Helper()
 	h, ok, err := s.Head(context.Background())
 	if err != nil {
@@ -175,7 +253,7 @@ func mustHead(t *testing.T, s discovery.Store) (discovery.BlockRef, bool) {
 	return h, ok
 }
 
-func mustUser(t *testing.T, s discovery.Store, id int64) (*discovery.User, bool) {
+func mustUser(t testing.TB, s discovery.Store, id int64) (*discovery.User, bool) {
 	t.Helper()
 	u, ok, err := s.User(context.Background(), id)
 	if err != nil {
@@ -184,7 +262,7 @@ func mustUser(t *testing.T, s discovery.Store, id int64) (*discovery.User, bool)
 	return u, ok
 }
 
-func equal[T any](t *testing.T, what string, got, want T) {
+func equal[T any](t testing.TB, what string, got, want T) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("%s:\n got  %+v\n want %+v", what, got, want)
@@ -192,7 +270,7 @@ func equal[T any](t *testing.T, what string, got, want T) {
 }
 
 // wantCode checks err carries the discovery error code.
-func wantCode(t *testing.T, what string, err error, code string) {
+func wantCode(t testing.TB, what string, err error, code string) {
 	t.Helper()
 	if got := discovery.ErrorCode(err); got != code {
 		t.Errorf("%s: error %v has code %q, want %q", what, err, got, code)

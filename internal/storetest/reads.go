@@ -60,27 +60,15 @@ func testRoundTrip(t *testing.T, s discovery.Store) {
 	}
 	equal(t, "GetPlaylist", apiP, pl)
 
-	if ok, err := s.FollowExists(ctx, f.FollowKey); !ok || err != nil {
-		t.Errorf("FollowExists(2->1) = %v, %v", ok, err)
-	}
-	if ok, err := s.FollowExists(ctx, discovery.FollowKey{FollowerID: 1, FolloweeID: 2}); ok || err != nil {
-		t.Errorf("FollowExists(1->2) = %v, %v; follows have a direction", ok, err)
-	}
-	if ok, err := s.RepostExists(ctx, rp.ItemKey); !ok || err != nil {
-		t.Errorf("RepostExists = %v, %v", ok, err)
-	}
-	if ok, err := s.SaveExists(ctx, sv.ItemKey); !ok || err != nil {
-		t.Errorf("SaveExists = %v, %v", ok, err)
-	}
+	equal(t, "Follow(2->1)", mustFollow(t, s, f.FollowKey), f)
+	equal(t, "Follow(1->2): follows have a direction", mustFollow(t, s, discovery.FollowKey{FollowerID: 1, FolloweeID: 2}), nil)
+	equal(t, "Repost", mustRepost(t, s, rp.ItemKey), rp)
+	equal(t, "Save", mustSave(t, s, sv.ItemKey), sv)
 	// A repost is not a save, and a track is not a playlist with the same id.
-	if ok, err := s.SaveExists(ctx, rp.ItemKey); ok || err != nil {
-		t.Errorf("SaveExists(repost key) = %v, %v", ok, err)
-	}
+	equal(t, "Save(repost key)", mustSave(t, s, rp.ItemKey), nil)
 	other := rp.ItemKey
 	other.ItemType = discovery.ItemPlaylist
-	if ok, err := s.RepostExists(ctx, other); ok || err != nil {
-		t.Errorf("RepostExists(playlist 10) = %v, %v", ok, err)
-	}
+	equal(t, "Repost(playlist 10)", mustRepost(t, s, other), nil)
 	r, err := s.RejectedActions(ctx, discovery.Page{Limit: 10})
 	if err != nil {
 		t.Fatalf("RejectedActions: %v", err)
@@ -172,7 +160,7 @@ func testHandleConflict(t *testing.T, s discovery.Store) {
 	c := newChain(1)
 	b1 := c.block()
 	mustApply(t, s, b1, changes(t, user(1, "alice", 0)))
-	err := s.ApplyBlock(context.Background(), c.block(), changes(t, user(2, "ALICE", 0)))
+	err := s.ApplyBlock(context.Background(), c.block(), withPrior(t, s, changes(t, user(2, "ALICE", 0))))
 	if err == nil {
 		t.Fatal("a second user took handle alice")
 	}

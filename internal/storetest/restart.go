@@ -45,4 +45,16 @@ func testRestart(t *testing.T, open func(t *testing.T) discovery.Store) {
 	defer s.Close()
 	h, _ = mustHead(t, s)
 	equal(t, "head after second reopening", h, next)
+
+	// The undo images and digests survive too.
+	mustRevert(t, s, next)
+	mustRevert(t, s, last)
+	h, _ = mustHead(t, s)
+	if h.Number != last.Number-1 {
+		t.Errorf("head after reverting two blocks = %d, want %d", h.Number, last.Number-1)
+	}
+	if _, ok := mustUser(t, s, 3); ok {
+		t.Error("user 3 of the reverted block exists")
+	}
+	checkDigests(t, s)
 }

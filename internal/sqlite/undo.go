@@ -1,0 +1,68 @@
+package sqlite
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/discovery-node/discovery"
+)
+
+// undoImage is a block's Prior as kept in the undo table until the block
+// is final: each table's prior images as a list in key order, so the same
+// Prior always encodes to the same bytes (JSON cannot key a map by a
+// struct). A nil row means the block created that row.
+type undoImage struct {
+	Users     []undoRow[int64, discovery.User]                   `json:"users,omitempty"`
+	Tracks    []undoRow[int64, discovery.Track]                  `json:"tracks,omitempty"`
+	Playlists []undoRow[int64, discovery.Playlist]               `json:"playlists,omitempty"`
+	Follows   []undoRow[discovery.FollowKey, discovery.Follow]   `json:"follows,omitempty"`
+	Reposts   []undoRow[discovery.ItemKey, discovery.ItemAction] `json:"reposts,omitempty"`
+	Saves     []undoRow[discovery.ItemKey, discovery.ItemAction] `json:"saves,omitempty"`
+}
+
+type undoRow[K, V any] struct {
+	Key K  `json:"key"`
+	Row *V `json:"row"`
+}
+
+func encodeUndo(prior discovery.RowSet) ([]byte, error) {
+	return json.Marshal(undoImage{
+		Users:     undoRows(prior.Users, cmp.Compare[int64]),
+		Tracks:    undoRows(prior.Tracks, cmp.Compare[int64]),
+		Playlists: undoRows(prior.Playlists, cmp.Compare[int64]),
+		Follows:   undoRows(prior.Follows, compareFollowKeys),
+		Reposts:   undoRows(prior.Reposts, compareItemKeys),
+		Saves:     undoRows(prior.Saves, compareItemKeys),
+	})
+}
+
+func undoRows[K comparable, V any](m map[K]*V, order func(a, b K) int) []undoRow[K, V] {
+	out := make([]undoRow[K, V], 0, len(m))
+	for _, k := range slices.SortedFunc(maps.Keys(m), order) {
+		out = append(out, undoRow[K, V]{Key: k, Row: m[k]})
+	}
+	return out
+}
+
+func decodeUndo(data []byte) (discovery.RowSet, error) {
+	var u undoImage
+	if err := json.Unmarshal(data, &u); err != nil {
+		return discovery.RowSet{}, err
+	}
+	rs := discovery.NewRowSet()
+	fill(rs.Users, u.Users)
+	fill(rs.Tracks, u.Tracks)
+	fill(rs.Playlists, u.Playlists)
+	fill(rs.Follows, u.Follows)
+	fill(rs.Reposts, u.Reposts)
+	fill(rs.Saves, u.Saves)
+	return rs, nil
+}
+
+func fill[K comparable, V any](m map[K]*V, rows []undoRow[K, V]) {
+	for _, r := range rows {
+		m[r.Key] = r.Row
+	}
+}
