@@ -124,7 +124,7 @@ func newFixtureStore(t *testing.T) *sqlite.Store {
 		u.CreatedBlock, u.UpdatedBlock, u.CreatedAt, u.UpdatedAt = b1.Number, b1.Number, b1.Time, b1.Time
 		users.Users[u.ID] = &u
 	}
-	if err := s.ApplyBlock(ctx, b1, users); err != nil {
+	if err := s.ApplyBlock(ctx, b1, creating(users)); err != nil {
 		t.Fatalf("apply block 1: %v", err)
 	}
 
@@ -148,7 +148,7 @@ func newFixtureStore(t *testing.T) *sqlite.Store {
 	for _, k := range fixtureSaves {
 		content.Saves[k] = &discovery.ItemAction{ItemKey: k, Block: b2.Number, CreatedAt: b2.Time}
 	}
-	if err := s.ApplyBlock(ctx, b2, content); err != nil {
+	if err := s.ApplyBlock(ctx, b2, creating(content)); err != nil {
 		t.Fatalf("apply block 2: %v", err)
 	}
 	return s

@@ -1,12 +1,17 @@
 package api
 
 import (
+	"context"
 	"net/http"
 	"testing"
 )
 
 func TestHealthCheck(t *testing.T) {
 	store := newFixtureStore(t) // indexed head: block 2
+	digest, err := store.ComputeDigest(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	dbHead := map[string]any{
 		"number":    2.0,
 		"blockhash": "0x0000000000000000000000000000000000000000000000000000000000000002",
@@ -39,6 +44,7 @@ func TestHealthCheck(t *testing.T) {
 				"db":               dbHead,
 				"web":              map[string]any{"blocknumber": float64(tt.chainHead), "blockhash": ""},
 				"network":          map[string]any{"content_nodes": []any{}},
+				"state_digest":     digest.String(),
 			})
 		})
 	}

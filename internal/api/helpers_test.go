@@ -149,7 +149,7 @@ func loadFans(t *testing.T, s *sqlite.Store, n int) {
 		k := discovery.FollowKey{FollowerID: id, FolloweeID: 1}
 		c.Follows[k] = &discovery.Follow{FollowKey: k, Block: 1}
 	}
-	if err := s.ApplyBlock(context.Background(), fixtureBlocks[0], c); err != nil {
+	if err := s.ApplyBlock(context.Background(), fixtureBlocks[0], creating(c)); err != nil {
 		t.Fatalf("apply fans: %v", err)
 	}
 }
@@ -162,4 +162,28 @@ func httptestDo(h http.Handler, method, path string) *httptest.ResponseRecorder 
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(method, path, nil))
 	return rec
+}
+
+// creating marks every row of c as new (no prior image), as the indexer
+// would for rows it creates; the fixtures only ever create rows.
+func creating(c *discovery.Changes) *discovery.Changes {
+	for k := range c.Users {
+		c.Prior.Users[k] = nil
+	}
+	for k := range c.Tracks {
+		c.Prior.Tracks[k] = nil
+	}
+	for k := range c.Playlists {
+		c.Prior.Playlists[k] = nil
+	}
+	for k := range c.Follows {
+		c.Prior.Follows[k] = nil
+	}
+	for k := range c.Reposts {
+		c.Prior.Reposts[k] = nil
+	}
+	for k := range c.Saves {
+		c.Prior.Saves[k] = nil
+	}
+	return c
 }
