@@ -196,3 +196,5 @@ func (entityManager *EntityManager) UnpackManageEntityEvent(log *types.Log) (*En
 	out.Raw = log
 	return out, nil
 }
+
+//lint:file-ignore ST1005 abigen writes capitalised error strings

@@ -213,3 +213,5 @@ func (plays *Plays) UnpackNotRecorderError(raw []byte) (*PlaysNotRecorder, error
 	}
 	return out, nil
 }
+
+//lint:file-ignore ST1005 abigen writes capitalised error strings
