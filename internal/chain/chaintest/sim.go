@@ -35,6 +35,7 @@ type Sim struct {
 	key     *ecdsa.PrivateKey
 	from    common.Address
 	nonce   uint64
+	sent    []*types.Transaction // sent since the last Mine, for resending
 	chainID *big.Int
 }
 
@@ -148,6 +149,7 @@ func (s *Sim) Send(t testing.TB, to *common.Address, data []byte) common.Hash {
 	if err := s.Eth.SendTransaction(context.Background(), tx); err != nil {
 		t.Fatalf("sending transaction %d: %v", s.nonce, err)
 	}
+	s.sent = append(s.sent, tx)
 	s.nonce++
 	return tx.Hash()
 }
@@ -177,15 +179,27 @@ func (s *Sim) Mine(t testing.TB) (common.Hash, []*types.Receipt) {
 }
 
 // waitPending waits until the pool holds every transaction sent, which it
-// admits in the background: a block committed earlier could miss some.
+// admits in the background: a block committed earlier could miss some. A
+// pool busy resetting to a new head can also drop a transaction, so the ones
+// not yet pending are sent again now and then ("already known" is fine).
 func (s *Sim) waitPending(t testing.TB) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	resend := time.Now().Add(200 * time.Millisecond)
 	for {
 		n, err := s.Eth.PendingNonceAt(ctx, s.from)
 		if err == nil && n >= s.nonce {
+			s.sent = s.sent[:0]
 			return
+		}
+		if err == nil && time.Now().After(resend) {
+			for _, tx := range s.sent {
+				if tx.Nonce() >= n {
+					_ = s.Eth.SendTransaction(ctx, tx)
+				}
+			}
+			resend = time.Now().Add(200 * time.Millisecond)
 		}
 		select {
 		case <-ctx.Done():
