@@ -167,7 +167,6 @@ func (c *Chain) resume(ctx context.Context) error {
 		if i > 0 {
 			c.logger.Warn("dev chain lost its newest blocks, resuming from an older head", "lost", i, "head", head)
 		}
-		c.heads = c.heads[i:]
 		var err error
 		for range 3 {
 			c.backend.Rollback()
@@ -176,8 +175,12 @@ func (c *Chain) resume(ctx context.Context) error {
 			}
 		}
 		if err != nil {
-			return fmt.Errorf("resuming dev chain at block %s: %w", head, err)
+			// A kill can keep a head's header but lose the bodies of its
+			// ancestors; an older saved head may still be whole.
+			c.logger.Warn("dev chain cannot resume a saved head, trying an older one", "head", head, "err", err)
+			continue
 		}
+		c.heads = c.heads[i:]
 		return c.sealAfter(ctx)
 	}
 	return fmt.Errorf("dev chain in %s has none of its %d saved heads; remove the directory to start afresh", c.dataDir, len(c.heads))

@@ -283,6 +283,11 @@ func TestMetrics(t *testing.T) {
 		"discovery_follower_block":                22431087,
 		"discovery_follower_blocks_applied_total": 8,
 		"discovery_follower_errors_total":         0, // counted by Run, not Step
+		// No reorganisation, no finality asked for or pruning yet.
+		"discovery_follower_blocks_reverted_total":    0,
+		"discovery_follower_reorg_depth":              0,
+		"discovery_follower_finalized_block":          0,
+		"discovery_follower_undo_images_pruned_total": 0,
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("metrics = %v, want %v", got, want)

@@ -2,8 +2,10 @@ package follow_test
 
 import (
 	"errors"
+	"log/slog"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -115,4 +117,27 @@ func TestFollowSimulatedChain(t *testing.T) {
 	if want := 10; seen != want {
 		t.Errorf("%d watched logs arrived, want %d", seen, want)
 	}
+}
+
+// The chain client pushes heads, so a follower reading it need not poll.
+var _ follow.HeadSubscriber = (*chain.Client)(nil)
+
+// TestRunIndexesPushedHeads follows a real node over IPC with a poll
+// interval of an hour: each block can only arrive through the node's
+// newHeads subscription, and must.
+func TestRunIndexesPushedHeads(t *testing.T) {
+	sim := chaintest.NewSim(t)
+	src := chain.New(sim.RPC, nil, nil, chain.Options{})
+	sink := &recordingSink{}
+	f := follow.New(src, sink, sink.Checkpoint, follow.Config{PollInterval: time.Hour, Logger: slog.New(slog.DiscardHandler)})
+	first := sink.reach(0)
+	stop := runInBackground(t, f)
+	defer stop()
+	await(t, first, "the genesis block")
+	for n := uint64(1); n <= 5; n++ {
+		reached := sink.reach(n)
+		sim.Commit()
+		await(t, reached, "a block pushed by the node")
+	}
+	sink.mustBeContiguous(t, 0, 5)
 }

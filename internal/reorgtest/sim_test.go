@@ -1,0 +1,209 @@
+package reorgtest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/eth/ethconfig"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"github.com/ethereum/go-ethereum/node"
+	"github.com/ethereum/go-ethereum/params"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/discovery-node/discovery/internal/contracts"
+	"github.com/discovery-node/discovery/internal/devchain"
+)
+
+// simChain is go-ethereum's simulated chain, reached over an IPC socket the
+// way the follower reaches a real node, with a funded relayer that pays for
+// every action. Blocks are mined only on Commit, and Fork rewinds the chain
+// to an earlier block so the next commits build a competing branch.
+type simChain struct {
+	backend *simulated.Backend
+	rc      *rpc.Client
+	chainID *big.Int
+	relayer *ecdsa.PrivateKey
+	from    common.Address
+	nonce   uint64 // the relayer's next nonce
+	unmined []call // sent since the last commit
+}
+
+// call is a transaction the relayer sends.
+type call struct {
+	to   *common.Address
+	data []byte
+	gas  uint64
+}
+
+func newSimChain(t testing.TB) *simChain {
+	t.Helper()
+	relayer := devchain.DevKey("reorgtest-relayer")
+	from := crypto.PubkeyToAddress(relayer.PublicKey)
+	// A unix socket path must stay short, which t.TempDir does not promise.
+	dir, err := os.MkdirTemp("", "sim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ipc := filepath.Join(dir, "geth.ipc")
+	backend := simulated.NewBackend(
+		types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1_000_000))}},
+		func(nc *node.Config, _ *ethconfig.Config) { nc.IPCPath = ipc },
+	)
+	rc, err := rpc.DialContext(t.Context(), ipc)
+	if err != nil {
+		_ = backend.Close()
+		t.Fatalf("dialling simulated node: %v", err)
+	}
+	t.Cleanup(func() {
+		rc.Close()
+		if err := backend.Close(); err != nil {
+			t.Errorf("closing simulated chain: %v", err)
+		}
+		_ = os.RemoveAll(dir)
+	})
+	return &simChain{backend: backend, rc: rc, chainID: big.NewInt(1337), relayer: relayer, from: from}
+}
+
+// send submits a transaction from the relayer; the next commit mines it.
+func (s *simChain) send(t testing.TB, to *common.Address, data []byte, gas uint64) {
+	t.Helper()
+	s.unmined = append(s.unmined, call{to, data, gas})
+	s.submit(t, s.unmined[len(s.unmined)-1])
+}
+
+func (s *simChain) submit(t testing.TB, c call) {
+	t.Helper()
+	tx := types.MustSignNewTx(s.relayer, types.LatestSignerForChainID(s.chainID), &types.DynamicFeeTx{
+		ChainID:   s.chainID,
+		Nonce:     s.nonce,
+		GasTipCap: big.NewInt(params.GWei),
+		GasFeeCap: big.NewInt(100 * params.GWei),
+		Gas:       c.gas,
+		To:        c.to,
+		Data:      c.data,
+	})
+	if err := s.client().SendTransaction(context.Background(), tx); err != nil {
+		t.Fatalf("sending transaction %d: %v", s.nonce, err)
+	}
+	s.nonce++
+}
+
+// commit mines the sent transactions into a new block. The simulated pool
+// admits transactions asynchronously and, after a fork, now and then loses
+// one; so commit first waits until exactly the sent transactions are
+// pending, and when they do not all arrive, empties the pool and sends them
+// again. A block then holds exactly what the scenario sent, and a scenario
+// replays the same from its seed.
+func (s *simChain) commit(t testing.TB) *types.Header {
+	t.Helper()
+	for attempt := 0; !s.poolHoldsUnmined(t); attempt++ {
+		if attempt == 5 {
+			t.Fatalf("the pool does not hold the %d transactions sent", len(s.unmined))
+		}
+		s.backend.Rollback()
+		s.resetNonce(t)
+		for _, c := range s.unmined {
+			s.submit(t, c)
+		}
+	}
+	hash := s.backend.Commit()
+	h, err := s.client().HeaderByHash(context.Background(), hash)
+	if err != nil {
+		t.Fatalf("reading committed block %s: %v", hash, err)
+	}
+	n, err := s.client().TransactionCount(context.Background(), hash)
+	if err != nil {
+		t.Fatalf("counting transactions of block %s: %v", hash, err)
+	}
+	if n != uint(len(s.unmined)) {
+		t.Fatalf("block %d holds %d transactions, want %d", h.Number, n, len(s.unmined))
+	}
+	s.unmined = s.unmined[:0]
+	return h
+}
+
+// poolHoldsUnmined waits a little for the pool to hold every sent
+// transaction as executable: its pending nonce is then the relayer's next.
+func (s *simChain) poolHoldsUnmined(t testing.TB) bool {
+	t.Helper()
+	if len(s.unmined) == 0 {
+		return true
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		pending, err := s.client().PendingNonceAt(context.Background(), s.from)
+		if err != nil {
+			t.Fatalf("reading pending nonce: %v", err)
+		}
+		if pending == s.nonce {
+			return true
+		}
+		if time.Now().After(deadline) {
+			t.Logf("pool holds transactions up to nonce %d, want %d; sending again", pending, s.nonce)
+			return false
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// client is an in-process client for the test's own calls, which need not
+// pay for the socket the pipeline under test uses.
+func (s *simChain) client() simulated.Client { return s.backend.Client() }
+
+func (s *simChain) resetNonce(t testing.TB) {
+	t.Helper()
+	var err error
+	if s.nonce, err = s.client().NonceAt(context.Background(), s.from, nil); err != nil {
+		t.Fatalf("reading relayer nonce: %v", err)
+	}
+}
+
+func (s *simChain) head(t testing.TB) *types.Header {
+	t.Helper()
+	h, err := s.client().HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatalf("reading head: %v", err)
+	}
+	return h
+}
+
+// fork makes block parent the head, so the next commit starts a competing
+// branch. The transaction pool takes the rewind for a reorganisation and
+// puts the orphaned transactions back; they are dropped, so a branch holds
+// exactly what the scenario sends (and replays the same from the same seed).
+func (s *simChain) fork(t testing.TB, parent uint64) {
+	t.Helper()
+	h, err := s.client().HeaderByNumber(context.Background(), new(big.Int).SetUint64(parent))
+	if err != nil {
+		t.Fatalf("reading fork parent %d: %v", parent, err)
+	}
+	if err := s.backend.Fork(h.Hash()); err != nil {
+		t.Fatalf("forking at block %d: %v", parent, err)
+	}
+	s.backend.Rollback()
+	s.resetNonce(t)
+	if got := s.head(t); got.Hash() != h.Hash() {
+		t.Fatalf("after forking at block %d the head is %d (%s)", parent, got.Number, got.Hash())
+	}
+}
+
+// deploy deploys EntityManager and returns its address and block.
+func (s *simChain) deploy(t testing.TB) (common.Address, uint64) {
+	t.Helper()
+	addr := crypto.CreateAddress(s.from, s.nonce)
+	s.send(t, nil, common.FromHex(contracts.EntityManagerMetaData.Bin), 3_000_000)
+	h := s.commit(t)
+	code, err := s.client().CodeAt(context.Background(), addr, nil)
+	if err != nil || len(code) == 0 {
+		t.Fatalf("EntityManager not deployed at %s (%v)", addr, err)
+	}
+	return addr, h.Number.Uint64()
+}
