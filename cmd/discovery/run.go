@@ -127,7 +127,7 @@ func (f *flags) uint64(p *uint64, name, env string, def uint64, help string) {
 func (f *flags) fromEnv(name, env string) {
 	if v := f.getenv(env); v != "" {
 		if err := f.Set(name, v); err != nil {
-			f.errs = append(f.errs, fmt.Errorf("%s=%q: %w", env, v, err))
+			f.errs = append(f.errs, fmt.Errorf("%s=%q is not a valid --%s (see discovery -h): %w", env, v, name, err))
 		}
 	}
 }
