@@ -109,7 +109,7 @@ func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discove
 	if c == nil {
 		c = discovery.NewChanges()
 	}
-	if err := checkChanges(b, c); err != nil {
+	if err := c.Check(b); err != nil {
 		return fmt.Errorf("apply block %d: %w", b.Number, err)
 	}
 	add, sub, err := c.DigestDelta()
@@ -182,12 +182,12 @@ func checkExtends(b, h discovery.BlockRef, ok bool) error {
 // ones. The handle constraint is checked at commit, so users may trade
 // handles either way.
 func queueRows(batch *pgx.Batch, rs discovery.RowSet) error {
-	users, delUsers := splitRows(rs.Users, cmp.Compare[int64])
-	tracks, delTracks := splitRows(rs.Tracks, cmp.Compare[int64])
-	playlists, delPlaylists := splitRows(rs.Playlists, cmp.Compare[int64])
-	follows, delFollows := splitRows(rs.Follows, compareFollowKeys)
-	reposts, delReposts := splitRows(rs.Reposts, compareItemKeys)
-	saves, delSaves := splitRows(rs.Saves, compareItemKeys)
+	users, delUsers := discovery.SplitRows(rs.Users, cmp.Compare[int64])
+	tracks, delTracks := discovery.SplitRows(rs.Tracks, cmp.Compare[int64])
+	playlists, delPlaylists := discovery.SplitRows(rs.Playlists, cmp.Compare[int64])
+	follows, delFollows := discovery.SplitRows(rs.Follows, discovery.CompareFollowKeys)
+	reposts, delReposts := discovery.SplitRows(rs.Reposts, discovery.CompareItemKeys)
+	saves, delSaves := discovery.SplitRows(rs.Saves, discovery.CompareItemKeys)
 
 	queueDeleteIDs(batch, `DELETE FROM users WHERE id = ANY($1)`, delUsers)
 	queueDeleteIDs(batch, `DELETE FROM tracks WHERE id = ANY($1)`, delTracks)

@@ -33,12 +33,12 @@ type undoImage struct {
 // encodeUndo spells prior as an undoImage.
 func encodeUndo(prior discovery.RowSet) ([]byte, error) {
 	var u undoImage
-	users, noUsers := splitRows(prior.Users, cmp.Compare[int64])
-	tracks, noTracks := splitRows(prior.Tracks, cmp.Compare[int64])
-	playlists, noPlaylists := splitRows(prior.Playlists, cmp.Compare[int64])
-	follows, noFollows := splitRows(prior.Follows, compareFollowKeys)
-	reposts, noReposts := splitRows(prior.Reposts, compareItemKeys)
-	saves, noSaves := splitRows(prior.Saves, compareItemKeys)
+	users, noUsers := discovery.SplitRows(prior.Users, cmp.Compare[int64])
+	tracks, noTracks := discovery.SplitRows(prior.Tracks, cmp.Compare[int64])
+	playlists, noPlaylists := discovery.SplitRows(prior.Playlists, cmp.Compare[int64])
+	follows, noFollows := discovery.SplitRows(prior.Follows, discovery.CompareFollowKeys)
+	reposts, noReposts := discovery.SplitRows(prior.Reposts, discovery.CompareItemKeys)
+	saves, noSaves := discovery.SplitRows(prior.Saves, discovery.CompareItemKeys)
 	for _, r := range users {
 		u.Users = append(u.Users, userRowOf(r))
 	}

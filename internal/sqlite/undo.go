@@ -32,9 +32,9 @@ func encodeUndo(prior discovery.RowSet) ([]byte, error) {
 		Users:     undoRows(prior.Users, cmp.Compare[int64]),
 		Tracks:    undoRows(prior.Tracks, cmp.Compare[int64]),
 		Playlists: undoRows(prior.Playlists, cmp.Compare[int64]),
-		Follows:   undoRows(prior.Follows, compareFollowKeys),
-		Reposts:   undoRows(prior.Reposts, compareItemKeys),
-		Saves:     undoRows(prior.Saves, compareItemKeys),
+		Follows:   undoRows(prior.Follows, discovery.CompareFollowKeys),
+		Reposts:   undoRows(prior.Reposts, discovery.CompareItemKeys),
+		Saves:     undoRows(prior.Saves, discovery.CompareItemKeys),
 	})
 }
 
