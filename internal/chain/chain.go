@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -226,6 +227,34 @@ func (c *Client) Head(ctx context.Context) (uint64, error) {
 		return 0, err
 	}
 	return uint64(n), nil
+}
+
+// Finalized returns the block the node reports as finalized
+// (eth_getBlockByNumber "finalized"). ok is false when the node has none:
+// chains without a finality gadget answer null or an error naming the tag,
+// and the follower then counts a fixed depth below the head instead.
+func (c *Client) Finalized(ctx context.Context) (uint64, bool, error) {
+	var h *struct {
+		Number hexutil.Uint64 `json:"number"`
+	}
+	unsupported := false
+	err := c.retry(ctx, "reading the finalized block", "eth_getBlockByNumber", func(ctx context.Context, rc *rpc.Client) error {
+		err := rc.CallContext(ctx, &h, "eth_getBlockByNumber", "finalized", false)
+		var rpcErr rpc.Error
+		// -32602: nodes that predate the tag reject it as an invalid argument.
+		if errors.As(err, &rpcErr) && (rpcErr.ErrorCode() == -32602 || strings.Contains(strings.ToLower(rpcErr.Error()), "finalized")) {
+			unsupported = true
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	if unsupported || h == nil {
+		return 0, false, nil
+	}
+	return uint64(h.Number), true, nil
 }
 
 // LogRange returns how many blocks one eth_getLogs call covers now; it

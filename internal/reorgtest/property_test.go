@@ -41,7 +41,7 @@ const (
 // moments. After each, the index must equal a fresh index of the final
 // canonical chain.
 func TestRandomReorgs(t *testing.T) {
-	runScenarios(t, envInt(t, scenariosEnv, defaultScenarios(200, 64)), false)
+	runScenarios(t, envInt(t, scenariosEnv, defaultScenarios(300, 150)), false)
 }
 
 // TestRandomReorgsPostgres runs fewer scenarios with a Postgres and a
