@@ -27,6 +27,7 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 		return err
 	}
 	cfg.waitSynced = !skipSyncWait
+	cfg.nodeFinality = true
 	if err := cfg.validate(); err != nil {
 		return err
 	}

@@ -37,7 +37,11 @@ type nodeConfig struct {
 	rpcTimeout       time.Duration
 	getLogsRange     uint64
 	waitSynced       bool
-	contract         common.Address
+	// nodeFinality trusts the node's "finalized" block. The embedded dev
+	// chain finalizes blocks it can still lose when killed, so dev counts
+	// --finality-depth below the head instead.
+	nodeFinality bool
+	contract     common.Address
 }
 
 // serveNode follows the chain behind the endpoints rcs (tried in order, with
@@ -66,7 +70,11 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 			return fmt.Errorf("wait for the node to sync: %w", err)
 		}
 	}
-	f := follow.New(src, ix, store.Head, follow.Config{
+	var source discovery.BlockSource = src
+	if !cfg.nodeFinality {
+		source = withoutFinality{src, src}
+	}
+	f := follow.New(source, ix, store.Head, follow.Config{
 		FromBlock:     cfg.fromBlock,
 		BatchSize:     cfg.batchSize,
 		FinalityDepth: cfg.finalityDepth,
@@ -207,4 +215,11 @@ func (c nodeConfig) validate() error {
 		return fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:5000: %w", c.listen, err)
 	}
 	return nil
+}
+
+// withoutFinality hides a source's Finalized method from the follower, which
+// then takes blocks --finality-depth below the head as final.
+type withoutFinality struct {
+	discovery.BlockSource
+	follow.HeadSubscriber
 }
