@@ -187,3 +187,13 @@ func creating(c *discovery.Changes) *discovery.Changes {
 	}
 	return c
 }
+
+// decode reads one JSON value of type T from body, as the server's answers carry it.
+func decode[T any](body io.Reader) (T, error) {
+	var v T
+	if err := json.NewDecoder(body).Decode(&v); err != nil {
+		return v, fmt.Errorf("decode json: %w", err)
+	}
+	return v, nil
+}
+

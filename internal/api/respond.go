@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 
@@ -28,16 +27,6 @@ func encode[T any](w http.ResponseWriter, status int, v T) error {
 		return fmt.Errorf("encode json answer: %w", err)
 	}
 	return nil
-}
-
-// decode reads one JSON value of type T from body, as a request or an answer
-// carries it.
-func decode[T any](body io.Reader) (T, error) {
-	var v T
-	if err := json.NewDecoder(body).Decode(&v); err != nil {
-		return v, fmt.Errorf("decode json: %w", err)
-	}
-	return v, nil
 }
 
 // statusOf maps an error code to an HTTP status. It is the only place that
