@@ -196,4 +196,3 @@ func decode[T any](body io.Reader) (T, error) {
 	}
 	return v, nil
 }
-
