@@ -1,10 +1,13 @@
 package discovery
 
 import (
+	"bytes"
 	"cmp"
 	"fmt"
 	"maps"
 	"slices"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // Check refuses a Changes the store could not undo exactly or whose
@@ -35,6 +38,20 @@ func (c *Changes) Check(b BlockRef) error {
 		checkTable(c.Follows, c.Prior.Follows, followKey, followName),
 		checkTable(c.Reposts, c.Prior.Reposts, itemKey, itemName("repost")),
 		checkTable(c.Saves, c.Prior.Saves, itemKey, itemName("save")),
+		checkTable(c.Subscriptions, c.Prior.Subscriptions, followKey, func(k FollowKey) string {
+			return fmt.Sprintf("subscription %d->%d", k.FollowerID, k.FolloweeID)
+		}),
+		checkTable(c.Routes, c.Prior.Routes, func(r *Route) RouteKey { return r.RouteKey }, func(k RouteKey) string {
+			return fmt.Sprintf("route %s %d/%s", k.Kind, k.OwnerID, k.Slug)
+		}),
+		checkTable(c.DeveloperApps, c.Prior.DeveloperApps, func(a *DeveloperApp) common.Address { return a.Address },
+			func(k common.Address) string { return "developer app " + k.Hex() }),
+		checkTable(c.Grants, c.Prior.Grants, func(g *Grant) GrantKey { return g.GrantKey }, func(k GrantKey) string {
+			return fmt.Sprintf("grant of user %d to %s", k.UserID, k.Grantee.Hex())
+		}),
+		checkTable(c.PlayDays, c.Prior.PlayDays, func(d *PlayDay) PlayDayKey { return d.PlayDayKey }, func(k PlayDayKey) string {
+			return fmt.Sprintf("plays of track %d on day %d", k.TrackID, k.Day)
+		}),
 	)
 	if err != nil {
 		return err
@@ -92,4 +109,22 @@ func CompareFollowKeys(a, b FollowKey) int {
 // CompareItemKeys orders repost and save keys, for SplitRows.
 func CompareItemKeys(a, b ItemKey) int {
 	return cmp.Or(cmp.Compare(a.UserID, b.UserID), cmp.Compare(a.ItemType, b.ItemType), cmp.Compare(a.ItemID, b.ItemID))
+}
+
+// CompareRouteKeys orders route keys, for SplitRows.
+func CompareRouteKeys(a, b RouteKey) int {
+	return cmp.Or(cmp.Compare(a.OwnerID, b.OwnerID), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Slug, b.Slug))
+}
+
+// CompareAddresses orders developer app addresses, for SplitRows.
+func CompareAddresses(a, b common.Address) int { return bytes.Compare(a[:], b[:]) }
+
+// CompareGrantKeys orders grant keys, for SplitRows.
+func CompareGrantKeys(a, b GrantKey) int {
+	return cmp.Or(cmp.Compare(a.UserID, b.UserID), CompareAddresses(a.Grantee, b.Grantee))
+}
+
+// ComparePlayDayKeys orders play-day keys, for SplitRows.
+func ComparePlayDayKeys(a, b PlayDayKey) int {
+	return cmp.Or(cmp.Compare(a.TrackID, b.TrackID), cmp.Compare(a.Day, b.Day))
 }

@@ -12,19 +12,26 @@ import (
 // type: a follow is (User, Follow) with the followee as entity id, a repost of
 // a track is (Track, Repost) with the track as entity id.
 const (
-	EntityUser     = "User"
-	EntityTrack    = "Track"
-	EntityPlaylist = "Playlist"
+	EntityUser         = "User"
+	EntityTrack        = "Track"
+	EntityPlaylist     = "Playlist"
+	EntityDeveloperApp = "DeveloperApp"
+	EntityGrant        = "Grant"
 
-	ActionCreate   = "Create"
-	ActionUpdate   = "Update"
-	ActionDelete   = "Delete"
-	ActionFollow   = "Follow"
-	ActionUnfollow = "Unfollow"
-	ActionRepost   = "Repost"
-	ActionUnrepost = "Unrepost"
-	ActionSave     = "Save"
-	ActionUnsave   = "Unsave"
+	ActionCreate      = "Create"
+	ActionUpdate      = "Update"
+	ActionDelete      = "Delete"
+	ActionVerify      = "Verify"
+	ActionFollow      = "Follow"
+	ActionUnfollow    = "Unfollow"
+	ActionRepost      = "Repost"
+	ActionUnrepost    = "Unrepost"
+	ActionSave        = "Save"
+	ActionUnsave      = "Unsave"
+	ActionSubscribe   = "Subscribe"
+	ActionUnsubscribe = "Unsubscribe"
+	ActionApprove     = "Approve"
+	ActionReject      = "Reject"
 )
 
 // Item types a repost or save can point at.
@@ -50,6 +57,9 @@ type User struct {
 	IsVerified     bool
 	IsDeactivated  bool
 	MetadataCID    string
+	// MetadataStatus says where the descriptive fields (name, bio, location,
+	// pictures) came from; see the Metadata* constants.
+	MetadataStatus string
 
 	FollowerCount int64
 	FolloweeCount int64
@@ -81,11 +91,16 @@ type Track struct {
 	CoverArt    string // CID
 	IsUnlisted  bool
 	IsDelete    bool
+	RemixOf     []int64 // parent tracks this track remixes, in the order given
+	StemOf      int64   // the parent track this track is a stem of; 0 when none
 	MetadataCID string
+	// MetadataStatus says where the descriptive fields (title, genre, mood,
+	// tags, description, release date, duration, CIDs) came from.
+	MetadataStatus string
 
 	RepostCount int64
 	SaveCount   int64
-	PlayCount   int64
+	PlayCount   int64 // kept by the indexer from Play events
 
 	CreatedBlock uint64
 	UpdatedBlock uint64
@@ -113,6 +128,9 @@ type Playlist struct {
 	IsDelete    bool
 	Tracks      []PlaylistTrack
 	MetadataCID string
+	// MetadataStatus says where the descriptive fields (name, description,
+	// cover art) came from.
+	MetadataStatus string
 
 	RepostCount int64
 	SaveCount   int64
@@ -143,9 +161,12 @@ type ItemKey struct {
 	ItemID   int64
 }
 
-// ItemAction is a repost or a save of a track or playlist.
+// ItemAction is a repost or a save of a track or playlist. OfRepost marks a
+// repost of a repost, or a save of a repost (the client saw the item in
+// someone's reposts), as the action's metadata said.
 type ItemAction struct {
 	ItemKey
+	OfRepost  bool
 	Block     uint64
 	CreatedAt uint64
 }
@@ -175,6 +196,13 @@ type RowSet struct {
 	Follows   map[FollowKey]*Follow
 	Reposts   map[ItemKey]*ItemAction
 	Saves     map[ItemKey]*ItemAction
+	// Subscriptions reuse the follow edge: FollowerID subscribes to
+	// FolloweeID's new releases.
+	Subscriptions map[FollowKey]*Follow
+	Routes        map[RouteKey]*Route
+	DeveloperApps map[common.Address]*DeveloperApp
+	Grants        map[GrantKey]*Grant
+	PlayDays      map[PlayDayKey]*PlayDay
 }
 
 // NewRowSet returns an empty, ready to fill RowSet.
@@ -186,6 +214,12 @@ func NewRowSet() RowSet {
 		Follows:   map[FollowKey]*Follow{},
 		Reposts:   map[ItemKey]*ItemAction{},
 		Saves:     map[ItemKey]*ItemAction{},
+
+		Subscriptions: map[FollowKey]*Follow{},
+		Routes:        map[RouteKey]*Route{},
+		DeveloperApps: map[common.Address]*DeveloperApp{},
+		Grants:        map[GrantKey]*Grant{},
+		PlayDays:      map[PlayDayKey]*PlayDay{},
 	}
 }
 
@@ -218,6 +252,11 @@ type EntityReader interface {
 	Follow(ctx context.Context, k FollowKey) (f *Follow, ok bool, err error)
 	Repost(ctx context.Context, k ItemKey) (r *ItemAction, ok bool, err error)
 	Save(ctx context.Context, k ItemKey) (s *ItemAction, ok bool, err error)
+	Subscription(ctx context.Context, k FollowKey) (s *Follow, ok bool, err error)
+	Route(ctx context.Context, k RouteKey) (r *Route, ok bool, err error)
+	DeveloperApp(ctx context.Context, address common.Address) (a *DeveloperApp, ok bool, err error)
+	Grant(ctx context.Context, k GrantKey) (g *Grant, ok bool, err error)
+	PlayDay(ctx context.Context, k PlayDayKey) (d *PlayDay, ok bool, err error)
 }
 
 // ContentQueries answers the API's questions. Lookups of a missing or deleted
@@ -240,6 +279,7 @@ type ContentQueries interface {
 type Store interface {
 	EntityReader
 	ContentQueries
+	MetadataStore
 	// Head returns the newest indexed block (the checkpoint); ok is false
 	// before the first block.
 	Head(ctx context.Context) (b BlockRef, ok bool, err error)

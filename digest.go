@@ -50,21 +50,63 @@ const (
 	TableReposts   = "reposts"
 	TableSaves     = "saves"
 	TableRejected  = "rejected_actions"
+
+	TableSubscriptions = "subscriptions"
+	TableRoutes        = "routes"
+	TableDeveloperApps = "developer_apps"
+	TableGrants        = "grants"
+	TablePlayDays      = "play_days"
 )
 
 // HashRow returns the digest contribution of one row of a table: SHA-256 of
 // the table name and the row's canonical JSON. The row must be one of the
 // domain row types (User, Track, Playlist, Follow, ItemAction,
-// RejectedAction), by value.
+// RejectedAction, Route, DeveloperApp, Grant, PlayDay), by value.
+//
+// Fields that came from metadata fetched by CID are left out (see
+// chainImage): nodes fetch at different times, and must still agree.
 func HashRow(table string, row any) (Digest, error) {
-	if p, ok := row.(Playlist); ok && len(p.Tracks) == 0 {
-		p.Tracks = nil // an empty list is stored and read back as no list
-		row = p
-	}
-	b, err := json.Marshal(row)
+	b, err := json.Marshal(chainImage(row))
 	if err != nil {
 		return Digest{}, fmt.Errorf("hash %s row: %w", table, err)
 	}
+	return hashBytes(table, b), nil
+}
+
+// chainImage returns the part of a row that the chain alone determines. An
+// empty list is stored and read back as no list, so both hash alike.
+func chainImage(row any) any {
+	switch r := row.(type) {
+	case User:
+		if r.MetadataStatus != MetadataInline {
+			r.Name, r.Bio, r.Location, r.ProfilePicture, r.CoverPhoto = "", "", "", "", ""
+			r.MetadataStatus = "cid"
+		}
+		return r
+	case Track:
+		if len(r.RemixOf) == 0 {
+			r.RemixOf = nil
+		}
+		if r.MetadataStatus != MetadataInline {
+			r.Title, r.Genre, r.Mood, r.Tags, r.Description, r.ReleaseDate = "", "", "", "", "", ""
+			r.Duration, r.TrackCID, r.CoverArt = 0, "", ""
+			r.MetadataStatus = "cid"
+		}
+		return r
+	case Playlist:
+		if len(r.Tracks) == 0 {
+			r.Tracks = nil
+		}
+		if r.MetadataStatus != MetadataInline {
+			r.Name, r.Description, r.CoverArt = "", "", ""
+			r.MetadataStatus = "cid"
+		}
+		return r
+	}
+	return row
+}
+
+func hashBytes(table string, b []byte) Digest {
 	h := sha256.New()
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(table)))
@@ -73,7 +115,7 @@ func HashRow(table string, row any) (Digest, error) {
 	h.Write(b)
 	var d Digest
 	h.Sum(d[:0])
-	return d, nil
+	return d
 }
 
 // DigestDelta returns what applying c adds to the state digest and what it
@@ -122,6 +164,31 @@ func (c *Changes) DigestDelta() (add, sub Digest, err error) {
 		for _, s := range side.set.Saves {
 			if s != nil {
 				acc(side.d, TableSaves, *s)
+			}
+		}
+		for _, s := range side.set.Subscriptions {
+			if s != nil {
+				acc(side.d, TableSubscriptions, *s)
+			}
+		}
+		for _, r := range side.set.Routes {
+			if r != nil {
+				acc(side.d, TableRoutes, *r)
+			}
+		}
+		for _, a := range side.set.DeveloperApps {
+			if a != nil {
+				acc(side.d, TableDeveloperApps, *a)
+			}
+		}
+		for _, g := range side.set.Grants {
+			if g != nil {
+				acc(side.d, TableGrants, *g)
+			}
+		}
+		for _, d := range side.set.PlayDays {
+			if d != nil {
+				acc(side.d, TablePlayDays, *d)
 			}
 		}
 	}

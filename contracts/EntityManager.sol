@@ -7,6 +7,9 @@ pragma solidity ^0.8.24;
 /// pays gas. The contract proves who signed and that the signature is used
 /// once; whether that signer may act for the user is decided by the indexer,
 /// which knows the users' wallets and grants.
+///
+/// The deployer is the verifier: the one account that may mark users
+/// verified directly, without a signed action.
 contract EntityManager {
     /// @notice Emitted for every accepted action. No argument is indexed so
     /// the indexer reads the whole action from the data field.
@@ -18,6 +21,18 @@ contract EntityManager {
         string _metadata,
         string _action
     );
+
+    /// @notice Emitted when the verifier sets a user's verified badge.
+    event ManageIsVerified(uint _userId, bool _isVerified);
+
+    /// @notice The account that may call manageIsVerified: the deployer.
+    address public immutable verifier;
+
+    error NotVerifier(address caller);
+
+    constructor() {
+        verifier = msg.sender;
+    }
 
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
@@ -50,6 +65,13 @@ contract EntityManager {
         bytes32 digest = _digest(_userId, _entityType, _entityId, _action, _metadata, _nonce);
         address signer = _recover(digest, _subjectSig);
         emit ManageEntity(_userId, signer, _entityType, _entityId, _metadata, _action);
+    }
+
+    /// @notice Sets a user's verified badge. Only the verifier may; the
+    /// indexer applies it to the user if the user exists.
+    function manageIsVerified(uint _userId, bool _isVerified) external {
+        if (msg.sender != verifier) revert NotVerifier(msg.sender);
+        emit ManageIsVerified(_userId, _isVerified);
     }
 
     /// @notice The EIP-712 domain separator of this deployment.

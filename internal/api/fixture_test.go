@@ -93,6 +93,18 @@ var (
 	}
 )
 
+// fixtureRoutes are the permalinks of the data set: track 10 was renamed
+// from "First Draft", so its old slug still resolves.
+var fixtureRoutes = []discovery.Route{
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemTrack, Slug: "first-song"}, EntityID: 10, IsCurrent: true},
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemTrack, Slug: "first-draft"}, EntityID: 10},
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemTrack, Slug: "second-song"}, EntityID: 11, IsCurrent: true},
+	{RouteKey: discovery.RouteKey{OwnerID: 2, Kind: discovery.ItemTrack, Slug: "bob-tune"}, EntityID: 12, IsCurrent: true},
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemTrack, Slug: "gone"}, EntityID: 13, IsCurrent: true},
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemPlaylist, Slug: "road-trip"}, EntityID: 20, IsCurrent: true},
+	{RouteKey: discovery.RouteKey{OwnerID: 1, Kind: discovery.ItemPlaylist, Slug: "debut"}, EntityID: 21, IsCurrent: true},
+}
+
 // fixtureBlocks are the two blocks the data set is indexed in: users first,
 // then everything that refers to them.
 var fixtureBlocks = []discovery.BlockRef{
@@ -138,6 +150,11 @@ func newFixtureStore(t *testing.T) *sqlite.Store {
 		p := *p
 		p.CreatedBlock, p.UpdatedBlock, p.CreatedAt, p.UpdatedAt = b2.Number, b2.Number, b2.Time, b2.Time
 		content.Playlists[p.ID] = &p
+	}
+	for _, r := range fixtureRoutes {
+		r := r
+		r.Block = b2.Number
+		content.Routes[r.RouteKey] = &r
 	}
 	for _, k := range fixtureFollows {
 		content.Follows[k] = &discovery.Follow{FollowKey: k, Block: b2.Number, CreatedAt: b2.Time}

@@ -73,7 +73,16 @@ type trackJSON struct {
 	IsDownloadable      bool            `json:"is_downloadable"`
 	IsOriginalAvailable bool            `json:"is_original_available"`
 	IsStreamable        bool            `json:"is_streamable"`
+	RemixOf             remixParentJSON `json:"remix_of"`
 	User                userJSON        `json:"user"`
+}
+
+type remixParentJSON struct {
+	Tracks []trackElementJSON `json:"tracks"`
+}
+
+type trackElementJSON struct {
+	ParentTrackID string `json:"parent_track_id"`
 }
 
 type playlistJSON struct {
@@ -167,8 +176,17 @@ func newTrackJSON(t *discovery.Track, owner *discovery.User) trackJSON {
 		FavoriteCount: t.SaveCount,
 		PlayCount:     t.PlayCount,
 		IsStreamable:  true,
+		RemixOf:       remixParentJSON{Tracks: remixParents(t.RemixOf)},
 		User:          newUserJSON(owner),
 	}
+}
+
+func remixParents(ids []int64) []trackElementJSON {
+	out := make([]trackElementJSON, len(ids))
+	for i, id := range ids {
+		out[i] = trackElementJSON{ParentTrackID: hashid.Encode(id)}
+	}
+	return out
 }
 
 func newTracksJSON(tracks []discovery.Track, owner *discovery.User) []trackJSON {

@@ -24,5 +24,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, store Store, chain ChainHead, log
 	mux.Handle("GET /v1/tracks/{id}", handleTrack(store, logger))
 	mux.Handle("GET /v1/playlists/{id}", handlePlaylist(store, logger))
 
+	mux.Handle("GET /v1/resolve", handleResolve(store, logger))
+
 	mux.Handle("/", handleNoRoute(logger))
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/discovery-node/discovery"
 )
 
 // manageEntityABI is the protocol's one event. It is declared here rather
@@ -27,45 +29,145 @@ const manageEntityABI = `[{"anonymous":false,"type":"event","name":"ManageEntity
 // node only for logs with this topic.
 var ManageEntityTopic = crypto.Keccak256Hash([]byte("ManageEntity(uint256,address,string,uint256,string,string)"))
 
-// decoder unpacks ManageEntity log data.
+// ManageIsVerifiedTopic is topic0 of the EntityManager's verification event,
+// which only the contract's verifier can emit.
+var ManageIsVerifiedTopic = crypto.Keccak256Hash([]byte("ManageIsVerified(uint256,bool)"))
+
+// PlayTopic is topic0 of the Plays contract's Play event.
+var PlayTopic = crypto.Keccak256Hash([]byte("Play(uint256,uint256,uint256)"))
+
+// Topics are the first topics of every log the indexer reads; the follower
+// asks the node for logs with these only.
+var Topics = []common.Hash{ManageEntityTopic, ManageIsVerifiedTopic, PlayTopic}
+
+// Pseudo entity types and actions naming the two events that are not
+// ManageEntity, in rejected actions and metrics.
+const (
+	entityPlay             = "Play"
+	actionPlay             = "Play"
+	actionManageIsVerified = "ManageIsVerified"
+)
+
+const otherEventsABI = `[
+ {"anonymous":false,"type":"event","name":"ManageIsVerified","inputs":[
+  {"indexed":false,"name":"_userId","type":"uint256"},
+  {"indexed":false,"name":"_isVerified","type":"bool"}]},
+ {"anonymous":false,"type":"event","name":"Play","inputs":[
+  {"indexed":false,"name":"_trackId","type":"uint256"},
+  {"indexed":false,"name":"_userId","type":"uint256"},
+  {"indexed":false,"name":"_timestamp","type":"uint256"}]}]`
+
+// decoder unpacks the data of the logs the indexer reads.
 type decoder struct {
-	args abi.Arguments
+	manage, verified, play abi.Arguments
 }
 
 func newDecoder() (*decoder, error) {
-	parsed, err := abi.JSON(strings.NewReader(manageEntityABI))
-	if err != nil {
-		return nil, fmt.Errorf("parse ManageEntity abi: %w", err)
+	var d decoder
+	for _, src := range []struct {
+		abi   string
+		name  string
+		topic common.Hash
+		args  *abi.Arguments
+	}{
+		{manageEntityABI, "ManageEntity", ManageEntityTopic, &d.manage},
+		{otherEventsABI, "ManageIsVerified", ManageIsVerifiedTopic, &d.verified},
+		{otherEventsABI, "Play", PlayTopic, &d.play},
+	} {
+		parsed, err := abi.JSON(strings.NewReader(src.abi))
+		if err != nil {
+			return nil, fmt.Errorf("parse %s abi: %w", src.name, err)
+		}
+		ev, ok := parsed.Events[src.name]
+		if !ok || ev.ID != src.topic {
+			return nil, fmt.Errorf("parse %s abi: event signature mismatch", src.name)
+		}
+		*src.args = ev.Inputs
 	}
-	ev, ok := parsed.Events["ManageEntity"]
-	if !ok || ev.ID != ManageEntityTopic {
-		return nil, fmt.Errorf("parse ManageEntity abi: event signature mismatch")
-	}
-	return &decoder{args: ev.Inputs}, nil
+	return &d, nil
 }
 
-// event is one decoded ManageEntity log.
+// event is one decoded log. Topic says which event it is; ManageIsVerified
+// fills UserID and IsVerified, Play fills EntityID (the track), UserID (0
+// for an anonymous listener) and Timestamp, with EntityType and Action set to
+// the pseudo names above.
 type event struct {
+	Topic      common.Hash
 	UserID     int64
 	Signer     common.Address
 	EntityType string
 	EntityID   int64
 	Metadata   string
 	Action     string
+	IsVerified bool
+	Timestamp  uint64
 }
 
-// decode turns a log into an event, refusing anything that is not exactly a
-// ManageEntity log with ids a database can hold.
+// decode turns a log into an event, refusing anything that is not exactly
+// one of the indexed events with ids a database can hold.
 func (d *decoder) decode(lg types.Log) (event, error) {
-	if len(lg.Topics) != 1 || lg.Topics[0] != ManageEntityTopic {
-		return event{}, fmt.Errorf("not a ManageEntity log (%d topics)", len(lg.Topics))
+	if len(lg.Topics) != 1 {
+		return event{}, fmt.Errorf("not an indexed event log (%d topics)", len(lg.Topics))
 	}
-	vals, err := d.args.Unpack(lg.Data)
+	switch lg.Topics[0] {
+	case ManageEntityTopic:
+		return d.decodeManage(lg)
+	case ManageIsVerifiedTopic:
+		ev := event{Topic: ManageIsVerifiedTopic, EntityType: discovery.EntityUser, Action: actionManageIsVerified}
+		vals, err := unpack(d.verified, lg.Data, 2, "ManageIsVerified")
+		if err != nil {
+			return ev, err
+		}
+		if ev.UserID, err = id(vals[0], "user id"); err != nil {
+			return ev, err
+		}
+		ev.EntityID = ev.UserID
+		b, ok := vals[1].(bool)
+		if !ok {
+			return ev, fmt.Errorf("malformed ManageIsVerified data: unexpected field types")
+		}
+		ev.IsVerified = b
+		return ev, nil
+	case PlayTopic:
+		ev := event{Topic: PlayTopic, EntityType: entityPlay, Action: actionPlay}
+		vals, err := unpack(d.play, lg.Data, 3, "Play")
+		if err != nil {
+			return ev, err
+		}
+		if ev.EntityID, err = id(vals[0], "track id"); err != nil {
+			return ev, err
+		}
+		if n, ok := vals[1].(*big.Int); !ok || n.Sign() != 0 {
+			if ev.UserID, err = id(vals[1], "user id"); err != nil {
+				return ev, err
+			}
+		}
+		ts, ok := vals[2].(*big.Int)
+		if !ok || !ts.IsUint64() {
+			return ev, fmt.Errorf("malformed Play data: timestamp out of range")
+		}
+		ev.Timestamp = ts.Uint64()
+		return ev, nil
+	}
+	return event{}, fmt.Errorf("not an indexed event log (topic %s)", lg.Topics[0].Hex())
+}
+
+func unpack(args abi.Arguments, data []byte, n int, name string) ([]any, error) {
+	vals, err := args.Unpack(data)
 	if err != nil {
-		return event{}, fmt.Errorf("malformed ManageEntity data: %w", err)
+		return nil, fmt.Errorf("malformed %s data: %w", name, err)
 	}
-	if len(vals) != 6 {
-		return event{}, fmt.Errorf("malformed ManageEntity data: %d fields", len(vals))
+	if len(vals) != n {
+		return nil, fmt.Errorf("malformed %s data: %d fields", name, len(vals))
+	}
+	return vals, nil
+}
+
+// decodeManage decodes a ManageEntity log.
+func (d *decoder) decodeManage(lg types.Log) (event, error) {
+	vals, err := unpack(d.manage, lg.Data, 6, "ManageEntity")
+	if err != nil {
+		return event{}, err
 	}
 	userID, err := id(vals[0], "user id")
 	if err != nil {
@@ -83,7 +185,7 @@ func (d *decoder) decode(lg types.Log) (event, error) {
 		return event{}, fmt.Errorf("malformed ManageEntity data: unexpected field types")
 	}
 	return event{
-		UserID: userID, Signer: signer, EntityType: entityType,
+		Topic: ManageEntityTopic, UserID: userID, Signer: signer, EntityType: entityType,
 		EntityID: entityID, Metadata: metadata, Action: action,
 	}, nil
 }

@@ -54,7 +54,12 @@ type harness struct {
 
 func newHarness(t *testing.T, s discovery.Store) *harness {
 	t.Helper()
-	ix, err := content.New(s, content.Options{})
+	return newHarnessWith(t, s, content.Options{})
+}
+
+func newHarnessWith(t *testing.T, s discovery.Store, opts content.Options) *harness {
+	t.Helper()
+	ix, err := content.New(s, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,6 +98,36 @@ func (h *harness) log(a act) types.Log {
 	}
 	h.txn++
 	return types.Log{Topics: []common.Hash{content.ManageEntityTopic}, Data: data, TxHash: common.BigToHash(big.NewInt(int64(h.txn)))}
+}
+
+// packLog builds a log of one of the other events from its argument types
+// and values.
+func (h *harness) packLog(from common.Address, topic common.Hash, types_ []string, vals ...any) types.Log {
+	h.t.Helper()
+	var args abi.Arguments
+	for _, s := range types_ {
+		typ, err := abi.NewType(s, "", nil)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		args = append(args, abi.Argument{Type: typ})
+	}
+	data, err := args.Pack(vals...)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return types.Log{Address: from, Topics: []common.Hash{topic}, Data: data}
+}
+
+// playLog is a Play(track, user, timestamp) log emitted by from.
+func (h *harness) playLog(from common.Address, track, user int64) types.Log {
+	return h.packLog(from, content.PlayTopic, []string{"uint256", "uint256", "uint256"},
+		big.NewInt(track), big.NewInt(user), big.NewInt(1_700_000_000))
+}
+
+// verifiedLog is a ManageIsVerified(user, verified) log emitted by from.
+func (h *harness) verifiedLog(from common.Address, user int64, verified bool) types.Log {
+	return h.packLog(from, content.ManageIsVerifiedTopic, []string{"uint256", "bool"}, big.NewInt(user), verified)
 }
 
 // apply indexes one block holding the given logs.

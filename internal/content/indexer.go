@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 
 	"github.com/discovery-node/discovery"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -21,17 +23,38 @@ import (
 // Indexer applies blocks of ManageEntity logs to a store. It implements
 // discovery.BlockSink.
 type Indexer struct {
+	opts    Options
 	store   discovery.Store
 	decoder *decoder
 	logger  *slog.Logger
 	metrics *metrics
 }
 
-// Options configure an Indexer; the zero value is ready to use.
+// Options configure an Indexer; the zero value is ready to use, and suits a
+// dev chain: any id, no verifier, no plays.
 type Options struct {
 	Logger     *slog.Logger
 	Registerer prometheus.Registerer // receives the indexer's metrics when set
+
+	// IDOffsets are the lowest ids new entities may take; ProtocolIDOffsets
+	// for a chain that shares ids with the existing protocol.
+	IDOffsets IDOffsets
+	// Verifier is the one signer whose User Verify actions are accepted.
+	// The zero address accepts none (ManageIsVerified events still count).
+	Verifier common.Address
+	// EntityManagers are the contracts whose ManageEntity and
+	// ManageIsVerified logs count; empty accepts any address (tests).
+	EntityManagers []common.Address
+	// Plays is the contract whose Play logs count; zero counts none.
+	Plays common.Address
 }
+
+// IDOffsets are the lowest ids of new users, tracks and playlists.
+type IDOffsets struct{ User, Track, Playlist int64 }
+
+// ProtocolIDOffsets are the content protocol's id offsets: ids below them
+// belong to entities created before the protocol moved on chain.
+var ProtocolIDOffsets = IDOffsets{User: 3_000_000, Track: 2_000_000, Playlist: 400_000}
 
 // New returns an Indexer writing to store.
 func New(store discovery.Store, opts Options) (*Indexer, error) {
@@ -47,7 +70,7 @@ func New(store discovery.Store, opts Options) (*Indexer, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return &Indexer{store: store, decoder: d, logger: logger, metrics: m}, nil
+	return &Indexer{opts: opts, store: store, decoder: d, logger: logger, metrics: m}, nil
 }
 
 // Apply validates every log of b against the state before it and commits the
@@ -74,20 +97,28 @@ type outcome struct{ entityType, action, outcome string }
 // changes computes what b changes without writing anything, and tallies the
 // outcome of each action.
 func (ix *Indexer) changes(ctx context.Context, b discovery.Block) (*discovery.Changes, map[outcome]int, error) {
-	v := newView(ix.store)
+	v := newView(ix.store, ix.opts)
 	outcomes := map[outcome]int{}
 	for _, lg := range b.Logs {
+		if !ix.trusted(lg) {
+			// Anyone can deploy a contract emitting the same events; only
+			// the configured contracts speak for the protocol.
+			continue
+		}
 		ev, err := ix.decoder.decode(lg)
 		if err == nil {
-			err = ix.apply(ctx, v, b.BlockRef, lg, ev)
+			err = ix.apply(ctx, v, b.BlockRef, ev)
 		} else {
 			err = &rejection{reason: err.Error()}
 		}
 		o := outcome{
-			entityType: label(ev.EntityType, discovery.EntityUser, discovery.EntityTrack, discovery.EntityPlaylist),
+			entityType: label(ev.EntityType, discovery.EntityUser, discovery.EntityTrack, discovery.EntityPlaylist,
+				discovery.EntityDeveloperApp, discovery.EntityGrant, entityPlay),
 			action: label(ev.Action, discovery.ActionCreate, discovery.ActionUpdate, discovery.ActionDelete,
-				discovery.ActionFollow, discovery.ActionUnfollow, discovery.ActionRepost, discovery.ActionUnrepost,
-				discovery.ActionSave, discovery.ActionUnsave),
+				discovery.ActionVerify, discovery.ActionFollow, discovery.ActionUnfollow, discovery.ActionRepost,
+				discovery.ActionUnrepost, discovery.ActionSave, discovery.ActionUnsave, discovery.ActionSubscribe,
+				discovery.ActionUnsubscribe, discovery.ActionApprove, discovery.ActionReject, actionPlay,
+				actionManageIsVerified),
 			outcome: "applied",
 		}
 		var r *rejection
@@ -104,6 +135,16 @@ func (ix *Indexer) changes(ctx context.Context, b discovery.Block) (*discovery.C
 		outcomes[o]++
 	}
 	return v.finish(), outcomes, nil
+}
+
+// trusted reports whether lg comes from a contract whose events the
+// protocol takes: Play logs only from the Plays contract, every other log
+// from an EntityManager (any address when none is configured).
+func (ix *Indexer) trusted(lg types.Log) bool {
+	if len(lg.Topics) > 0 && lg.Topics[0] == PlayTopic {
+		return ix.opts.Plays != (common.Address{}) && lg.Address == ix.opts.Plays
+	}
+	return len(ix.opts.EntityManagers) == 0 || slices.Contains(ix.opts.EntityManagers, lg.Address)
 }
 
 // Revert undoes b, the store's head, exactly, from the undo image the store
@@ -131,63 +172,68 @@ type action struct {
 	block discovery.BlockRef
 }
 
-// apply dispatches an event to the rule for its entity type and action.
-func (ix *Indexer) apply(ctx context.Context, v *view, b discovery.BlockRef, lg types.Log, ev event) error {
-	a := action{event: ev, block: b}
-	switch ev.EntityType {
-	case discovery.EntityUser:
-		switch ev.Action {
-		case discovery.ActionCreate:
-			return createUser(ctx, v, a)
-		case discovery.ActionUpdate:
-			return updateUser(ctx, v, a)
-		case discovery.ActionFollow:
-			return follow(ctx, v, a)
-		case discovery.ActionUnfollow:
-			return unfollow(ctx, v, a)
-		}
-	case discovery.EntityTrack:
-		switch ev.Action {
-		case discovery.ActionCreate:
-			return createTrack(ctx, v, a)
-		case discovery.ActionUpdate:
-			return updateTrack(ctx, v, a)
-		case discovery.ActionDelete:
-			return deleteTrack(ctx, v, a)
-		case discovery.ActionRepost, discovery.ActionUnrepost, discovery.ActionSave, discovery.ActionUnsave:
-			return itemAction(ctx, v, a, discovery.ItemTrack)
-		}
-	case discovery.EntityPlaylist:
-		switch ev.Action {
-		case discovery.ActionCreate:
-			return createPlaylist(ctx, v, a)
-		case discovery.ActionUpdate:
-			return updatePlaylist(ctx, v, a)
-		case discovery.ActionDelete:
-			return deletePlaylist(ctx, v, a)
-		case discovery.ActionRepost, discovery.ActionUnrepost, discovery.ActionSave, discovery.ActionUnsave:
-			return itemAction(ctx, v, a, discovery.ItemPlaylist)
-		}
-	default:
-		return reject("unknown entity type %q", truncate(ev.EntityType))
-	}
-	return reject("unknown action %q for entity type %s", truncate(ev.Action), ev.EntityType)
+// rule is one action's handler.
+type rule func(ctx context.Context, v *view, a action) error
+
+// rules maps each entity type and action to its handler.
+var rules = map[string]map[string]rule{
+	discovery.EntityUser: {
+		discovery.ActionCreate:      createUser,
+		discovery.ActionUpdate:      updateUser,
+		discovery.ActionVerify:      verifyUser,
+		discovery.ActionFollow:      follow,
+		discovery.ActionUnfollow:    unfollow,
+		discovery.ActionSubscribe:   subscribe,
+		discovery.ActionUnsubscribe: unsubscribe,
+	},
+	discovery.EntityTrack: {
+		discovery.ActionCreate:   createTrack,
+		discovery.ActionUpdate:   updateTrack,
+		discovery.ActionDelete:   deleteTrack,
+		discovery.ActionRepost:   itemAction(discovery.ItemTrack),
+		discovery.ActionUnrepost: itemAction(discovery.ItemTrack),
+		discovery.ActionSave:     itemAction(discovery.ItemTrack),
+		discovery.ActionUnsave:   itemAction(discovery.ItemTrack),
+	},
+	discovery.EntityPlaylist: {
+		discovery.ActionCreate:   createPlaylist,
+		discovery.ActionUpdate:   updatePlaylist,
+		discovery.ActionDelete:   deletePlaylist,
+		discovery.ActionRepost:   itemAction(discovery.ItemPlaylist),
+		discovery.ActionUnrepost: itemAction(discovery.ItemPlaylist),
+		discovery.ActionSave:     itemAction(discovery.ItemPlaylist),
+		discovery.ActionUnsave:   itemAction(discovery.ItemPlaylist),
+	},
+	discovery.EntityDeveloperApp: {
+		discovery.ActionCreate: createApp,
+		discovery.ActionDelete: deleteApp,
+	},
+	discovery.EntityGrant: {
+		discovery.ActionCreate:  createGrant,
+		discovery.ActionDelete:  deleteGrant,
+		discovery.ActionApprove: approveGrant,
+		discovery.ActionReject:  rejectGrant,
+	},
 }
 
-// actor loads the acting user and checks the event was signed by its wallet.
-// This is the one place authorization is decided, so no rule can forget it.
-func actor(ctx context.Context, v *view, a action) (*discovery.User, error) {
-	u, ok, err := v.user(ctx, a.UserID)
-	if err != nil {
-		return nil, fmt.Errorf("read user %d: %w", a.UserID, err)
+// apply dispatches an event to the rule for it.
+func (ix *Indexer) apply(ctx context.Context, v *view, b discovery.BlockRef, ev event) error {
+	a := action{event: ev, block: b}
+	switch ev.Topic {
+	case ManageIsVerifiedTopic:
+		return setVerified(ctx, v, a, ev.IsVerified)
+	case PlayTopic:
+		return play(ctx, v, a)
 	}
+	byAction, ok := rules[ev.EntityType]
 	if !ok {
-		return nil, reject("user %d does not exist", a.UserID)
+		return reject("unknown entity type %q", truncate(ev.EntityType))
 	}
-	if u.Wallet != a.Signer {
-		return nil, reject("signer %s is not the wallet of user %d", a.Signer.Hex(), a.UserID)
+	r, ok := byAction[ev.Action]
+	if !ok {
+		return reject("unknown action %q for entity type %s", truncate(ev.Action), ev.EntityType)
 	}
-	return u, nil
+	return r(ctx, v, a)
 }
 
 // truncate keeps attacker-chosen strings short, valid UTF-8 and free of NUL

@@ -141,7 +141,8 @@ func TestRejected(t *testing.T) {
 		{name: "invalid handle", action: createUserWith(3, "no spaces allowed", mallory), reason: "must be 1-30"},
 		{name: "user id differs from entity id", action: act{user: 3, signer: mallory, entity: "User", id: 4, action: "Create", meta: meta(map[string]any{"handle": "m"})}, reason: "differ"},
 		{name: "metadata not JSON", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: "{not json"}, reason: "not valid JSON"},
-		{name: "metadata by bare CID", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: "bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}, reason: "inline JSON"},
+		{name: "metadata neither JSON nor a CID", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: "bafy not a cid"}, reason: "nor a CID"},
+		{name: "metadata by a CID of an unverifiable hash", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: "bafkr4ihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku"}, reason: "nor a CID"},
 		{name: "metadata over 64 KiB", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: `{"data":{"title":"` + strings.Repeat("a", 70000) + `"}}`}, reason: "over the 65536 byte limit"},
 		{name: "metadata wrong field type", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create", meta: meta(map[string]any{"title": 5})}, reason: "metadata data"},
 		{name: "missing metadata", action: act{user: 1, signer: alice, entity: "Track", id: 50, action: "Create"}, reason: "metadata is required"},
@@ -159,7 +160,7 @@ func TestRejected(t *testing.T) {
 		{name: "save unknown track", action: social(2, "bob", "Track", 999, "Save"), reason: "track 999 does not exist"},
 		{name: "playlist with unknown track", action: act{user: 1, signer: alice, entity: "Playlist", id: 200, action: "Create", meta: meta(map[string]any{"playlist_name": "p", "playlist_contents": map[string]any{"track_ids": []map[string]any{{"track": 12345, "time": 1}}}})}, reason: "track 12345, which does not exist"},
 		{name: "update deleted track", action: act{user: 1, signer: alice, entity: "Track", id: 11, action: "Update", meta: meta(map[string]any{"title": "zombie"})}, reason: "track 11 does not exist"},
-		{name: "log with extra topic", raw: &types.Log{Topics: []common.Hash{{1}, {2}}}, reason: "not a ManageEntity log"},
+		{name: "log with extra topic", raw: &types.Log{Topics: []common.Hash{{1}, {2}}}, reason: "not an indexed event log"},
 		{name: "truncated log data", raw: &types.Log{Topics: []common.Hash{content.ManageEntityTopic}, Data: []byte{1, 2, 3}}, reason: "malformed ManageEntity data"},
 	}
 	forEachStore(t, func(t *testing.T, s discovery.Store) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/discovery-node/discovery/internal/metadata"
 )
 
 // MaxMetadataSize bounds the metadata of one action. Anything larger is
@@ -13,48 +15,103 @@ import (
 // unbounded memory.
 const MaxMetadataSize = 64 << 10
 
-// metadata is the inline form `{"cid": "...", "data": {...}}`. Data stays raw
-// until the entity type decides which fields it wants.
-type metadata struct {
+// inlineMetadata is the inline form `{"cid": "...", "data": {...}}`. Data
+// stays raw until the entity type decides which fields it wants.
+type inlineMetadata struct {
 	CID  string          `json:"cid"`
 	Data json.RawMessage `json:"data"`
 }
 
-// parseMetadata validates the inline metadata of a Create or Update. Fields
-// are decoded into pointers so an Update can tell "absent" from "empty".
-func parseMetadata(raw string, into any) (cid string, err error) {
+// form is how an action carried its metadata.
+type form int
+
+const (
+	formInline form = iota // fields in the event
+	formCID                // a bare CID; fields come later from IPFS
+)
+
+// parseMetadata validates the metadata of a Create or Update. Inline fields
+// are decoded into pointers so an Update can tell "absent" from "empty". A
+// bare CID is checked to be one the fetcher can verify and returned with
+// formCID; into is left untouched.
+func parseMetadata(raw string, into any) (cid string, f form, err error) {
 	if raw == "" {
-		return "", reject("metadata is required for this action")
+		return "", 0, reject("metadata is required for this action")
 	}
 	if len(raw) > MaxMetadataSize {
-		return "", reject("metadata is %d bytes, over the %d byte limit", len(raw), MaxMetadataSize)
+		return "", 0, reject("metadata is %d bytes, over the %d byte limit", len(raw), MaxMetadataSize)
 	}
 	if !utf8.ValidString(raw) {
-		return "", reject("metadata is not valid UTF-8")
+		return "", 0, reject("metadata is not valid UTF-8")
 	}
 	trimmed := strings.TrimSpace(raw)
 	if !strings.HasPrefix(trimmed, "{") {
-		return "", reject("metadata must be inline JSON {\"cid\": ..., \"data\": {...}}; metadata by CID is not supported yet")
+		if err := metadata.CheckCID(trimmed); err != nil {
+			return "", 0, reject("metadata is neither inline JSON {\"cid\": ..., \"data\": {...}} nor a CID: %v", err)
+		}
+		return trimmed, formCID, nil
 	}
-	var m metadata
+	var m inlineMetadata
 	if err := json.Unmarshal([]byte(trimmed), &m); err != nil {
-		return "", reject("metadata is not valid JSON: %v", err)
+		return "", 0, reject("metadata is not valid JSON: %v", err)
 	}
 	if len(m.Data) == 0 || bytes.Equal(m.Data, []byte("null")) {
-		return "", reject("metadata has no \"data\" object")
+		return "", 0, reject("metadata has no \"data\" object")
 	}
 	if err := json.Unmarshal(m.Data, into); err != nil {
-		return "", reject("metadata data: %v", err)
+		return "", 0, reject("metadata data: %v", err)
 	}
 	if len(m.CID) > 128 {
-		return "", reject("metadata cid is %d characters, over 128", len(m.CID))
+		return "", 0, reject("metadata cid is %d characters, over 128", len(m.CID))
 	}
-	return m.CID, nil
+	return m.CID, formInline, nil
+}
+
+// parseInline is parseMetadata for actions whose fields must be on chain
+// (grants, developer apps, verification).
+func parseInline(raw string, into any) error {
+	_, f, err := parseMetadata(raw, into)
+	if err == nil && f == formCID {
+		return reject("metadata of this action must be inline JSON, not a CID")
+	}
+	return err
+}
+
+// parseFlag reads one boolean flag of a social action's optional metadata,
+// given bare (`{"is_repost_of_repost": true}`) or inline (`{"data": {...}}`).
+func parseFlag(raw, name string) (bool, error) {
+	if strings.TrimSpace(raw) == "" {
+		return false, nil
+	}
+	if len(raw) > MaxMetadataSize {
+		return false, reject("metadata is %d bytes, over the %d byte limit", len(raw), MaxMetadataSize)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		return false, reject("metadata is not a JSON object: %v", err)
+	}
+	if inner, ok := doc["data"]; ok {
+		doc = nil
+		if err := json.Unmarshal(inner, &doc); err != nil {
+			return false, reject("metadata data is not a JSON object: %v", err)
+		}
+	}
+	v, ok := doc[name]
+	if !ok || bytes.Equal(v, []byte("null")) {
+		return false, nil
+	}
+	var b bool
+	if err := json.Unmarshal(v, &b); err != nil {
+		return false, reject("%s must be true or false", name)
+	}
+	return b, nil
 }
 
 // userData holds the profile fields of a User Create or Update.
 type userData struct {
 	Handle         *string `json:"handle"`
+	ArtistPick     *int64  `json:"artist_pick_track_id"`
+	IsDeactivated  *bool   `json:"is_deactivated"`
 	Name           *string `json:"name"`
 	Bio            *string `json:"bio"`
 	Location       *string `json:"location"`
@@ -74,6 +131,15 @@ type trackData struct {
 	TrackCID    *string `json:"track_cid"`
 	CoverArt    *string `json:"cover_art"`
 	IsUnlisted  *bool   `json:"is_unlisted"`
+	RemixOf     *struct {
+		Tracks []struct {
+			ParentTrackID int64 `json:"parent_track_id"`
+		} `json:"tracks"`
+	} `json:"remix_of"`
+	StemOf *struct {
+		ParentTrackID int64  `json:"parent_track_id"`
+		Category      string `json:"category"`
+	} `json:"stem_of"`
 }
 
 // playlistData holds the fields of a Playlist Create or Update.

@@ -13,13 +13,16 @@ func createPlaylist(ctx context.Context, v *view, a action) error {
 	if err != nil {
 		return err
 	}
+	if err := v.checkNewID("playlist", a.EntityID, v.offsets.Playlist); err != nil {
+		return err
+	}
 	if _, exists, err := v.playlist(ctx, a.EntityID); err != nil {
 		return fmt.Errorf("read playlist %d: %w", a.EntityID, err)
 	} else if exists {
 		return reject("playlist %d already exists", a.EntityID)
 	}
 	var d playlistData
-	cid, err := parseMetadata(a.Metadata, &d)
+	cid, f, err := parseMetadata(a.Metadata, &d)
 	if err != nil {
 		return err
 	}
@@ -28,13 +31,19 @@ func createPlaylist(ctx context.Context, v *view, a action) error {
 		CreatedBlock: a.block.Number, UpdatedBlock: a.block.Number,
 		CreatedAt: a.block.Time, UpdatedAt: a.block.Time,
 	}
-	if err := setPlaylistFields(ctx, v, p, d, a); err != nil {
+	if f == formCID {
+		p.MetadataStatus = discovery.MetadataPending
+	} else {
+		if err := setPlaylistFields(ctx, v, p, d, a); err != nil {
+			return err
+		}
+		if p.Name == "" {
+			return reject("playlist_name is required to create a playlist")
+		}
+	}
+	if err := assignSlug(ctx, v, a, discovery.ItemPlaylist, owner.ID, p.ID, p.Name, &p.Slug); err != nil {
 		return err
 	}
-	if p.Name == "" {
-		return reject("playlist_name is required to create a playlist")
-	}
-	p.Slug = slug(p.Name, p.ID)
 	countPlaylist(owner, p, 1)
 	v.putPlaylist(p)
 	v.putUser(owner, owner.HandleLower)
@@ -49,10 +58,24 @@ func updatePlaylist(ctx context.Context, v *view, a action) error {
 		return err
 	}
 	var d playlistData
-	cid, err := parseMetadata(a.Metadata, &d)
+	cid, f, err := parseMetadata(a.Metadata, &d)
 	if err != nil {
 		return err
 	}
+	p.MetadataCID = cid
+	p.UpdatedBlock, p.UpdatedAt = a.block.Number, a.block.Time
+	if f == formCID {
+		p.MetadataStatus = discovery.MetadataPending
+		v.putPlaylist(p)
+		return nil
+	}
+	if p.MetadataStatus != discovery.MetadataInline {
+		// Inline metadata replaces fetched fields as a whole; see
+		// updateUser.
+		p.Name, p.Description, p.CoverArt = "", "", ""
+		p.MetadataStatus = discovery.MetadataInline
+	}
+	oldName := p.Name
 	countPlaylist(owner, p, -1)
 	if err := setPlaylistFields(ctx, v, p, d, a); err != nil {
 		return err
@@ -60,9 +83,12 @@ func updatePlaylist(ctx context.Context, v *view, a action) error {
 	if p.Name == "" {
 		return reject("a playlist's playlist_name cannot be empty")
 	}
+	if p.Name != oldName {
+		if err := assignSlug(ctx, v, a, discovery.ItemPlaylist, p.OwnerID, p.ID, p.Name, &p.Slug); err != nil {
+			return err
+		}
+	}
 	countPlaylist(owner, p, 1)
-	p.MetadataCID = cid
-	p.UpdatedBlock, p.UpdatedAt = a.block.Number, a.block.Time
 	v.putPlaylist(p)
 	v.putUser(owner, owner.HandleLower)
 	return nil
@@ -109,14 +135,20 @@ func ownedPlaylist(ctx context.Context, v *view, a action) (*discovery.User, *di
 	return owner, p, nil
 }
 
-func setPlaylistFields(ctx context.Context, v *view, p *discovery.Playlist, d playlistData, a action) error {
+// setPlaylistText sets the descriptive fields, the ones metadata fetched by
+// CID may set too.
+func setPlaylistText(p *discovery.Playlist, d playlistData) error {
 	if err := setString(&p.Name, d.Name, "playlist_name", maxTitleLen); err != nil {
 		return err
 	}
 	if err := setString(&p.Description, d.Description, "description", maxDescriptionLen); err != nil {
 		return err
 	}
-	if err := setString(&p.CoverArt, d.CoverArt, "cover_art", maxShortFieldLen); err != nil {
+	return setString(&p.CoverArt, d.CoverArt, "cover_art", maxShortFieldLen)
+}
+
+func setPlaylistFields(ctx context.Context, v *view, p *discovery.Playlist, d playlistData, a action) error {
+	if err := setPlaylistText(p, d); err != nil {
 		return err
 	}
 	if d.IsAlbum != nil {

@@ -1,36 +1,28 @@
 package content_test
 
 import (
-	"fmt"
+	"github.com/discovery-node/discovery"
 )
 
-// snapshot renders the entities the rejected-action tests touch, so a test
-// can assert a refused action changed nothing.
+// snapshot fingerprints all chain-derived state except the rejected actions:
+// the kept state digest less every rejected action's share. A refused action
+// adds its rejected row and must change nothing else, in any table.
 func snapshot(h *harness) string {
 	h.t.Helper()
-	out := ""
-	for _, id := range []int64{1, 2, 3, 4, 99} {
-		u, ok, err := h.store.User(h.ctx, id)
+	d, err := h.store.StateDigest(h.ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	rs, err := h.store.RejectedActions(h.ctx, discovery.Page{Limit: 1000})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, r := range rs {
+		rd, err := discovery.HashRow(discovery.TableRejected, r)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if ok {
-			out += fmt.Sprintf("%+v\n", *u)
-		}
+		d = d.Sub(rd)
 	}
-	for _, id := range []int64{10, 11, 50, 999} {
-		t, ok, err := h.store.Track(h.ctx, id)
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if ok {
-			out += fmt.Sprintf("%+v\n", *t)
-		}
-	}
-	for _, id := range []int64{200} {
-		if _, ok, err := h.store.Playlist(h.ctx, id); err != nil || ok {
-			h.t.Fatalf("playlist %d: ok=%v err=%v", id, ok, err)
-		}
-	}
-	return out
+	return d.String()
 }

@@ -66,14 +66,66 @@ func followPair(ctx context.Context, v *view, a action) (follower, followee *dis
 	if !ok {
 		return nil, nil, k, reject("user %d to %s does not exist", a.EntityID, strings.ToLower(a.Action))
 	}
+	if followee.IsDeactivated && (a.Action == discovery.ActionFollow || a.Action == discovery.ActionSubscribe) {
+		return nil, nil, k, reject("user %d is deactivated", followee.ID)
+	}
 	return follower, followee, discovery.FollowKey{FollowerID: follower.ID, FolloweeID: followee.ID}, nil
 }
 
-// itemAction handles Repost, Unrepost, Save and Unsave of a track or a
-// playlist: one edge per (user, item), with the item's and the user's counts
-// kept in step.
-func itemAction(ctx context.Context, v *view, a action, itemType string) error {
+// subscribe adds a subscription: the subscriber hears of the user's new
+// releases. The rules are those of follows, without counts.
+func subscribe(ctx context.Context, v *view, a action) error {
+	_, _, k, err := followPair(ctx, v, a)
+	if err != nil {
+		return err
+	}
+	exists, err := v.subscriptionExists(ctx, k)
+	if err != nil {
+		return fmt.Errorf("read subscription %d→%d: %w", k.FollowerID, k.FolloweeID, err)
+	}
+	if exists {
+		return reject("user %d is already subscribed to user %d", k.FollowerID, k.FolloweeID)
+	}
+	v.changes.Subscriptions[k] = &discovery.Follow{FollowKey: k, Block: a.block.Number, CreatedAt: a.block.Time}
+	return nil
+}
+
+// unsubscribe removes a subscription; unsubscribing from someone not
+// subscribed to is recorded as a rejected no-op.
+func unsubscribe(ctx context.Context, v *view, a action) error {
+	_, _, k, err := followPair(ctx, v, a)
+	if err != nil {
+		return err
+	}
+	exists, err := v.subscriptionExists(ctx, k)
+	if err != nil {
+		return fmt.Errorf("read subscription %d→%d: %w", k.FollowerID, k.FolloweeID, err)
+	}
+	if !exists {
+		return reject("user %d is not subscribed to user %d", k.FollowerID, k.FolloweeID)
+	}
+	v.changes.Subscriptions[k] = nil
+	return nil
+}
+
+// itemAction returns the rule for Repost, Unrepost, Save and Unsave of a
+// track or a playlist.
+func itemAction(itemType string) rule {
+	return func(ctx context.Context, v *view, a action) error { return doItemAction(ctx, v, a, itemType) }
+}
+
+// doItemAction keeps one edge per (user, item), with the item's and the
+// user's counts in step.
+func doItemAction(ctx context.Context, v *view, a action, itemType string) error {
 	user, err := actor(ctx, v, a)
+	if err != nil {
+		return err
+	}
+	flag := "is_save_of_repost"
+	if a.Action == discovery.ActionRepost || a.Action == discovery.ActionUnrepost {
+		flag = "is_repost_of_repost"
+	}
+	ofRepost, err := parseFlag(a.Metadata, flag)
 	if err != nil {
 		return err
 	}
@@ -132,7 +184,7 @@ func itemAction(ctx context.Context, v *view, a action, itemType string) error {
 	}
 
 	delta := int64(1)
-	edges[k] = &discovery.ItemAction{ItemKey: k, Block: a.block.Number, CreatedAt: a.block.Time}
+	edges[k] = &discovery.ItemAction{ItemKey: k, OfRepost: ofRepost, Block: a.block.Number, CreatedAt: a.block.Time}
 	if !adding {
 		delta = -1
 		edges[k] = nil

@@ -3,16 +3,21 @@ package content
 import (
 	"context"
 	"fmt"
-	"strings"
-	"unicode"
+	"slices"
 
 	"github.com/discovery-node/discovery"
 )
+
+// maxRemixParents bounds remix_of, as the protocol's clients do.
+const maxRemixParents = 10
 
 // createTrack adds a track owned by the acting user.
 func createTrack(ctx context.Context, v *view, a action) error {
 	owner, err := actor(ctx, v, a)
 	if err != nil {
+		return err
+	}
+	if err := v.checkNewID("track", a.EntityID, v.offsets.Track); err != nil {
 		return err
 	}
 	if _, exists, err := v.track(ctx, a.EntityID); err != nil {
@@ -21,7 +26,7 @@ func createTrack(ctx context.Context, v *view, a action) error {
 		return reject("track %d already exists", a.EntityID)
 	}
 	var d trackData
-	cid, err := parseMetadata(a.Metadata, &d)
+	cid, f, err := parseMetadata(a.Metadata, &d)
 	if err != nil {
 		return err
 	}
@@ -30,13 +35,24 @@ func createTrack(ctx context.Context, v *view, a action) error {
 		CreatedBlock: a.block.Number, UpdatedBlock: a.block.Number,
 		CreatedAt: a.block.Time, UpdatedAt: a.block.Time,
 	}
-	if err := setTrackFields(t, d); err != nil {
+	if f == formCID {
+		t.MetadataStatus = discovery.MetadataPending
+	} else {
+		if err := setTrackFields(t, d); err != nil {
+			return err
+		}
+		if t.Title == "" {
+			return reject("title is required to create a track")
+		}
+		if err := setLineage(ctx, v, t, d, true); err != nil {
+			return err
+		}
+	}
+	// A track named by CID has no title yet; its permalink is its id, as
+	// routes are chain state and the title arrives at different times.
+	if err := assignSlug(ctx, v, a, discovery.ItemTrack, owner.ID, t.ID, t.Title, &t.Slug); err != nil {
 		return err
 	}
-	if t.Title == "" {
-		return reject("title is required to create a track")
-	}
-	t.Slug = slug(t.Title, t.ID)
 	owner.TrackCount++
 	v.putTrack(t)
 	v.putUser(owner, owner.HandleLower)
@@ -51,23 +67,45 @@ func updateTrack(ctx context.Context, v *view, a action) error {
 		return err
 	}
 	var d trackData
-	cid, err := parseMetadata(a.Metadata, &d)
+	cid, f, err := parseMetadata(a.Metadata, &d)
 	if err != nil {
 		return err
 	}
+	t.MetadataCID = cid
+	t.UpdatedBlock, t.UpdatedAt = a.block.Number, a.block.Time
+	if f == formCID {
+		t.MetadataStatus = discovery.MetadataPending
+		v.putTrack(t)
+		return nil
+	}
+	if t.MetadataStatus != discovery.MetadataInline {
+		// Inline metadata replaces fetched fields as a whole; see
+		// updateUser.
+		t.Title, t.Genre, t.Mood, t.Tags, t.Description, t.ReleaseDate = "", "", "", "", "", ""
+		t.Duration, t.TrackCID, t.CoverArt = 0, "", ""
+		t.MetadataStatus = discovery.MetadataInline
+	}
+	oldTitle := t.Title
 	if err := setTrackFields(t, d); err != nil {
 		return err
 	}
 	if t.Title == "" {
 		return reject("a track's title cannot be empty")
 	}
-	t.MetadataCID = cid
-	t.UpdatedBlock, t.UpdatedAt = a.block.Number, a.block.Time
+	if err := setLineage(ctx, v, t, d, false); err != nil {
+		return err
+	}
+	if t.Title != oldTitle {
+		if err := assignSlug(ctx, v, a, discovery.ItemTrack, t.OwnerID, t.ID, t.Title, &t.Slug); err != nil {
+			return err
+		}
+	}
 	v.putTrack(t)
 	return nil
 }
 
-// deleteTrack marks a track deleted. Its row stays so the id is never reused.
+// deleteTrack marks a track deleted. Its row and its routes stay, so the id
+// is never reused and its links never name another track.
 func deleteTrack(ctx context.Context, v *view, a action) error {
 	owner, t, err := ownedTrack(ctx, v, a)
 	if err != nil {
@@ -76,6 +114,9 @@ func deleteTrack(ctx context.Context, v *view, a action) error {
 	t.IsDelete = true
 	t.UpdatedBlock, t.UpdatedAt = a.block.Number, a.block.Time
 	owner.TrackCount--
+	if owner.ArtistPickID == t.ID {
+		owner.ArtistPickID = 0
+	}
 	v.putTrack(t)
 	v.putUser(owner, owner.HandleLower)
 	return nil
@@ -100,6 +141,8 @@ func ownedTrack(ctx context.Context, v *view, a action) (*discovery.User, *disco
 	return owner, t, nil
 }
 
+// setTrackFields sets the descriptive fields, the ones metadata fetched by
+// CID may set too.
 func setTrackFields(t *discovery.Track, d trackData) error {
 	for _, f := range []struct {
 		dst  *string
@@ -108,7 +151,6 @@ func setTrackFields(t *discovery.Track, d trackData) error {
 		max  int
 	}{
 		{&t.Title, d.Title, "title", maxTitleLen},
-		{&t.Genre, d.Genre, "genre", maxShortFieldLen},
 		{&t.Mood, d.Mood, "mood", maxShortFieldLen},
 		{&t.Tags, d.Tags, "tags", maxShortFieldLen},
 		{&t.Description, d.Description, "description", maxDescriptionLen},
@@ -120,37 +162,96 @@ func setTrackFields(t *discovery.Track, d trackData) error {
 			return err
 		}
 	}
+	if d.Genre != nil {
+		if *d.Genre != "" && !genres[*d.Genre] {
+			return reject("genre %q is not one of the protocol's genres", truncate(*d.Genre))
+		}
+		t.Genre = *d.Genre
+	}
 	if d.Duration != nil {
 		if *d.Duration < 0 || *d.Duration > 7*24*3600 {
 			return reject("duration %d is not between 0 and a week of seconds", *d.Duration)
 		}
 		t.Duration = *d.Duration
 	}
-	if d.IsUnlisted != nil {
-		t.IsUnlisted = *d.IsUnlisted
-	}
 	return nil
 }
 
-// slug turns a title into the last part of a permalink: lower case letters
-// and digits joined by single dashes. A title with none of those falls back to
-// the id so every entity has a usable slug.
-func slug(title string, id int64) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToLower(title) {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
+// setLineage sets the fields whose rules read other rows at the action's
+// block: remix parents, the stem parent, and is_unlisted. They come only
+// inline.
+func setLineage(ctx context.Context, v *view, t *discovery.Track, d trackData, creating bool) error {
+	if d.IsUnlisted != nil {
+		t.IsUnlisted = *d.IsUnlisted
+	}
+	if d.StemOf != nil {
+		parent := d.StemOf.ParentTrackID
+		switch {
+		case !creating && parent != t.StemOf:
+			return reject("stem_of is set when a track is created and cannot change")
+		case creating:
+			p, err := liveTrack(ctx, v, parent, "stem parent")
+			if err != nil {
+				return err
 			}
-			b.WriteRune(r)
-			dash = false
-			continue
+			if p.OwnerID != t.OwnerID {
+				return reject("stem parent track %d belongs to user %d, not the stem's owner %d", parent, p.OwnerID, t.OwnerID)
+			}
+			if p.StemOf != 0 {
+				return reject("stem parent track %d is itself a stem", parent)
+			}
+			t.StemOf = parent
 		}
-		dash = true
 	}
-	if b.Len() == 0 {
-		return fmt.Sprint(id)
+	if d.RemixOf == nil {
+		return nil
 	}
-	return b.String()
+	if n := len(d.RemixOf.Tracks); n > maxRemixParents {
+		return reject("remix_of names %d tracks, over the limit of %d", n, maxRemixParents)
+	}
+	parents := make([]int64, 0, len(d.RemixOf.Tracks))
+	for _, p := range d.RemixOf.Tracks {
+		id := p.ParentTrackID
+		if id == t.ID {
+			return reject("track %d cannot be a remix of itself", id)
+		}
+		if slices.Contains(parents, id) {
+			return reject("remix_of names track %d twice", id)
+		}
+		if _, err := liveTrack(ctx, v, id, "remix parent"); err != nil {
+			return err
+		}
+		parents = append(parents, id)
+	}
+	t.RemixOf = parents
+	return nil
+}
+
+// liveTrack loads a track that exists and is not deleted.
+func liveTrack(ctx context.Context, v *view, id int64, role string) (*discovery.Track, error) {
+	t, ok, err := v.track(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("read track %d: %w", id, err)
+	}
+	if !ok || t.IsDelete {
+		return nil, reject("%s track %d does not exist", role, id)
+	}
+	return t, nil
+}
+
+// genres is the protocol's genre list, as its clients offer it.
+var genres = map[string]bool{}
+
+func init() {
+	for _, g := range []string{
+		"Electronic", "Rock", "Metal", "Alternative", "Hip-Hop/Rap", "Experimental", "Punk", "Folk", "Pop",
+		"Ambient", "Soundtrack", "World", "Jazz", "Acoustic", "Funk", "R&B/Soul", "Devotional", "Classical",
+		"Reggae", "Podcasts", "Country", "Spoken Word", "Comedy", "Blues", "Kids", "Audiobooks", "Latin",
+		"Lo-Fi", "Hyperpop", "Dancehall", "Techno", "Trap", "House", "Tech House", "Deep House", "Disco",
+		"Electro", "Jungle", "Progressive House", "Hardstyle", "Glitch Hop", "Trance", "Future Bass",
+		"Future House", "Tropical House", "Downtempo", "Drum & Bass", "Dubstep", "Jersey Club", "Vaporwave",
+		"Moombahton",
+	} {
+		genres[g] = true
+	}
 }

@@ -3,6 +3,8 @@ package content
 import (
 	"context"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/discovery-node/discovery"
 )
 
@@ -15,10 +17,15 @@ type view struct {
 	store   discovery.EntityReader
 	changes *discovery.Changes
 	handles map[string]int64 // handle_lower → user id, for handles taken or freed in this block (0 = freed)
+
+	// The indexer's configuration, which rules consult.
+	offsets  IDOffsets
+	verifier common.Address
 }
 
-func newView(store discovery.EntityReader) *view {
-	return &view{store: store, changes: discovery.NewChanges(), handles: map[string]int64{}}
+func newView(store discovery.EntityReader, opts Options) *view {
+	return &view{store: store, changes: discovery.NewChanges(), handles: map[string]int64{},
+		offsets: opts.IDOffsets, verifier: opts.Verifier}
 }
 
 func (v *view) user(ctx context.Context, id int64) (*discovery.User, bool, error) {
@@ -133,6 +140,45 @@ func itemExists(ctx context.Context, k discovery.ItemKey, changed, prior map[dis
 	return ok, nil
 }
 
+func (v *view) subscriptionExists(ctx context.Context, k discovery.FollowKey) (bool, error) {
+	_, ok, err := read(ctx, k, v.changes.Subscriptions, v.changes.Prior.Subscriptions, v.store.Subscription)
+	return ok, err
+}
+
+func (v *view) route(ctx context.Context, k discovery.RouteKey) (*discovery.Route, bool, error) {
+	return read(ctx, k, v.changes.Routes, v.changes.Prior.Routes, v.store.Route)
+}
+
+func (v *view) app(ctx context.Context, address common.Address) (*discovery.DeveloperApp, bool, error) {
+	return read(ctx, address, v.changes.DeveloperApps, v.changes.Prior.DeveloperApps, v.store.DeveloperApp)
+}
+
+func (v *view) grant(ctx context.Context, k discovery.GrantKey) (*discovery.Grant, bool, error) {
+	return read(ctx, k, v.changes.Grants, v.changes.Prior.Grants, v.store.Grant)
+}
+
+func (v *view) playDay(ctx context.Context, k discovery.PlayDayKey) (*discovery.PlayDay, bool, error) {
+	return read(ctx, k, v.changes.PlayDays, v.changes.Prior.PlayDays, v.store.PlayDay)
+}
+
+// read returns a private copy of a row as of the action: the block's own
+// change when it has one, else the store's row, whose image it keeps as the
+// prior image the first time the block reads it.
+func read[K comparable, V any](ctx context.Context, k K, changed, prior map[K]*V,
+	load func(context.Context, K) (*V, bool, error)) (*V, bool, error) {
+	if r, ok := changed[k]; ok {
+		return copyOf(r, r != nil), r != nil, nil
+	}
+	r, ok, err := load(ctx, k)
+	if err != nil {
+		return nil, false, err
+	}
+	if _, seen := prior[k]; !seen {
+		prior[k] = copyOf(r, ok)
+	}
+	return copyOf(r, ok), ok, nil
+}
+
 // copyOf returns a private copy of a row read from the store, or nil when
 // there was none, for the block's undo image.
 func copyOf[T any](row *T, ok bool) *T {
@@ -153,6 +199,11 @@ func (v *view) finish() *discovery.Changes {
 	prune(c.Prior.Follows, c.Follows)
 	prune(c.Prior.Reposts, c.Reposts)
 	prune(c.Prior.Saves, c.Saves)
+	prune(c.Prior.Subscriptions, c.Subscriptions)
+	prune(c.Prior.Routes, c.Routes)
+	prune(c.Prior.DeveloperApps, c.DeveloperApps)
+	prune(c.Prior.Grants, c.Grants)
+	prune(c.Prior.PlayDays, c.PlayDays)
 	return c
 }
 

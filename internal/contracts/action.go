@@ -18,6 +18,14 @@ const ManageEntitySignature = "ManageEntity(uint256,address,string,uint256,strin
 // indexed arguments, so this is the log's only topic.
 var ManageEntityTopic = crypto.Keccak256Hash([]byte(ManageEntitySignature))
 
+// ManageIsVerifiedSignature is the EntityManager's verification event,
+// emitted only by a call from the contract's verifier (its deployer).
+const ManageIsVerifiedSignature = "ManageIsVerified(uint256,bool)"
+
+// ManageIsVerifiedTopic is topic0 of a ManageIsVerified log; like
+// ManageEntity it has no indexed arguments.
+var ManageIsVerifiedTopic = crypto.Keccak256Hash([]byte(ManageIsVerifiedSignature))
+
 // EIP-712 names the contract hashes; they must match EntityManager.sol.
 const (
 	domainName    = "Entity Manager"

@@ -218,3 +218,11 @@ func varint(typ protowire.Type, v []byte) (uint64, error) {
 	}
 	return n, nil
 }
+
+// CheckCID reports whether s is a CID this package can fetch and verify, so
+// the indexer can refuse, at once and with the reason, an action naming
+// metadata that could never be checked.
+func CheckCID(s string) error {
+	_, err := parseCID(s)
+	return err
+}

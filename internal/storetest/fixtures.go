@@ -92,6 +92,8 @@ func track(id, owner int64, createdBlock uint64) *discovery.Track {
 		TrackCID:     fmt.Sprintf("QmTrack%d", id),
 		CoverArt:     fmt.Sprintf("QmArt%d", id),
 		IsUnlisted:   id%2 == 1,
+		RemixOf:      []int64{id + 200, id + 100}, // not in order: the order given is kept
+		StemOf:       stemOf(id),
 		MetadataCID:  fmt.Sprintf("QmTrackMeta%d", id),
 		RepostCount:  id + 1,
 		SaveCount:    id + 2,
@@ -101,6 +103,15 @@ func track(id, owner int64, createdBlock uint64) *discovery.Track {
 		CreatedAt:    1_700_000_000 + createdBlock,
 		UpdatedAt:    1_700_000_100 + createdBlock,
 	}
+}
+
+// stemOf gives every other track a stem parent, so both kinds of rows are
+// stored.
+func stemOf(id int64) int64 {
+	if id%2 == 0 {
+		return id + 300
+	}
+	return 0
 }
 
 // playlist returns a playlist with every field set and two tracks.
@@ -135,8 +146,66 @@ func item(userID int64, itemType string, itemID int64, block uint64) *discovery.
 	return &discovery.ItemAction{ItemKey: discovery.ItemKey{UserID: userID, ItemType: itemType, ItemID: itemID}, Block: block, CreatedAt: 1_700_000_000 + block}
 }
 
-// changes builds a Changes from entity rows, follows and rejected actions;
-// reposts and saves share a type, so tests put those in by hand.
+// ofRepost marks a repost or save as made from someone's repost.
+func ofRepost(a *discovery.ItemAction) *discovery.ItemAction {
+	a.OfRepost = true
+	return a
+}
+
+// subscription is a subscription edge for changes, which would take a bare
+// Follow for a follow.
+type subscription struct{ *discovery.Follow }
+
+func subscribe(subscriber, user int64, block uint64) subscription {
+	return subscription{follow(subscriber, user, block)}
+}
+
+func subKey(subscriber, user int64) discovery.FollowKey {
+	return discovery.FollowKey{FollowerID: subscriber, FolloweeID: user}
+}
+
+func route(owner int64, kind, slug string, entity int64, current bool, block uint64) *discovery.Route {
+	return &discovery.Route{RouteKey: discovery.RouteKey{OwnerID: owner, Kind: kind, Slug: slug}, EntityID: entity, IsCurrent: current, Block: block}
+}
+
+// appAddress is the address of developer app n, apart from users' wallets.
+func appAddress(n int64) common.Address { return addressOf(-n) }
+
+// developerApp returns app n of a user with every field set.
+func developerApp(n, userID int64, block uint64) *discovery.DeveloperApp {
+	return &discovery.DeveloperApp{
+		Address: appAddress(n), UserID: userID, Name: fmt.Sprintf("App %d", n), Description: "does things",
+		CreatedBlock: block, UpdatedBlock: block, CreatedAt: 1_700_000_000 + block, UpdatedAt: 1_700_000_000 + block,
+	}
+}
+
+func grant(userID int64, grantee common.Address, approved bool, block uint64) *discovery.Grant {
+	return &discovery.Grant{
+		GrantKey: discovery.GrantKey{UserID: userID, Grantee: grantee}, IsApproved: approved,
+		CreatedBlock: block, UpdatedBlock: block, CreatedAt: 1_700_000_000 + block, UpdatedAt: 1_700_000_000 + block,
+	}
+}
+
+func playDay(trackID, day, count int64) *discovery.PlayDay {
+	return &discovery.PlayDay{PlayDayKey: discovery.PlayDayKey{TrackID: trackID, Day: day}, Count: count}
+}
+
+// withStatus sets the metadata status of a user, track or playlist and
+// returns it.
+func withStatus[T discovery.User | discovery.Track | discovery.Playlist](row *T, status string) *T {
+	switch r := any(row).(type) {
+	case *discovery.User:
+		r.MetadataStatus = status
+	case *discovery.Track:
+		r.MetadataStatus = status
+	case *discovery.Playlist:
+		r.MetadataStatus = status
+	}
+	return row
+}
+
+// changes builds a Changes from rows of every table but reposts and
+// saves, which share a type: tests put those in by hand.
 func changes(t testing.TB, rows ...any) *discovery.Changes {
 	t.Helper()
 	c := discovery.NewChanges()
@@ -150,6 +219,16 @@ func changes(t testing.TB, rows ...any) *discovery.Changes {
 			c.Playlists[r.ID] = r
 		case *discovery.Follow:
 			c.Follows[r.FollowKey] = r
+		case subscription:
+			c.Subscriptions[r.FollowKey] = r.Follow
+		case *discovery.Route:
+			c.Routes[r.RouteKey] = r
+		case *discovery.DeveloperApp:
+			c.DeveloperApps[r.Address] = r
+		case *discovery.Grant:
+			c.Grants[r.GrantKey] = r
+		case *discovery.PlayDay:
+			c.PlayDays[r.PlayDayKey] = r
 		case discovery.RejectedAction:
 			c.Rejected = append(c.Rejected, r)
 		default:
@@ -175,6 +254,11 @@ func withPrior(t testing.TB, s discovery.EntityReader, c *discovery.Changes) *di
 	p.Follows = priorOf(t, c.Follows, p.Follows, func(k discovery.FollowKey) (*discovery.Follow, bool, error) { return s.Follow(ctx, k) })
 	p.Reposts = priorOf(t, c.Reposts, p.Reposts, func(k discovery.ItemKey) (*discovery.ItemAction, bool, error) { return s.Repost(ctx, k) })
 	p.Saves = priorOf(t, c.Saves, p.Saves, func(k discovery.ItemKey) (*discovery.ItemAction, bool, error) { return s.Save(ctx, k) })
+	p.Subscriptions = priorOf(t, c.Subscriptions, p.Subscriptions, func(k discovery.FollowKey) (*discovery.Follow, bool, error) { return s.Subscription(ctx, k) })
+	p.Routes = priorOf(t, c.Routes, p.Routes, func(k discovery.RouteKey) (*discovery.Route, bool, error) { return s.Route(ctx, k) })
+	p.DeveloperApps = priorOf(t, c.DeveloperApps, p.DeveloperApps, func(a common.Address) (*discovery.DeveloperApp, bool, error) { return s.DeveloperApp(ctx, a) })
+	p.Grants = priorOf(t, c.Grants, p.Grants, func(k discovery.GrantKey) (*discovery.Grant, bool, error) { return s.Grant(ctx, k) })
+	p.PlayDays = priorOf(t, c.PlayDays, p.PlayDays, func(k discovery.PlayDayKey) (*discovery.PlayDay, bool, error) { return s.PlayDay(ctx, k) })
 	return c
 }
 
@@ -242,6 +326,17 @@ func mustSave(t testing.TB, s discovery.Store, k discovery.ItemKey) *discovery.I
 		t.Fatalf("Save(%+v) = %v, %v, %v", k, a, ok, err)
 	}
 	return a
+}
+
+// mustRead reads one row with an EntityReader method, nil when there is
+// none; an error, or an ok that disagrees with the row, fails the test.
+func mustRead[K any, V any](t testing.TB, read func(context.Context, K) (*V, bool, error), k K) *V {
+	t.Helper()
+	r, ok, err := read(context.Background(), k)
+	if err != nil || ok != (r != nil) {
+		t.Fatalf("read %T %+v = %v, %v, %v", r, k, r, ok, err)
+	}
+	return r
 }
 
 func mustHead(t testing.TB, s discovery.Store) (discovery.BlockRef, bool) {

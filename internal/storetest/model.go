@@ -26,6 +26,11 @@ func (m *model) apply(c *discovery.Changes) {
 	applyTable(m.rows.Follows, c.Follows)
 	applyTable(m.rows.Reposts, c.Reposts)
 	applyTable(m.rows.Saves, c.Saves)
+	applyTable(m.rows.Subscriptions, c.Subscriptions)
+	applyTable(m.rows.Routes, c.Routes)
+	applyTable(m.rows.DeveloperApps, c.DeveloperApps)
+	applyTable(m.rows.Grants, c.Grants)
+	applyTable(m.rows.PlayDays, c.PlayDays)
 	m.rejected = append(m.rejected, c.Rejected...)
 }
 
@@ -49,6 +54,11 @@ func (m *model) fillPrior(c *discovery.Changes) {
 	priorTable(c.Prior.Follows, c.Follows, m.rows.Follows)
 	priorTable(c.Prior.Reposts, c.Reposts, m.rows.Reposts)
 	priorTable(c.Prior.Saves, c.Saves, m.rows.Saves)
+	priorTable(c.Prior.Subscriptions, c.Subscriptions, m.rows.Subscriptions)
+	priorTable(c.Prior.Routes, c.Routes, m.rows.Routes)
+	priorTable(c.Prior.DeveloperApps, c.DeveloperApps, m.rows.DeveloperApps)
+	priorTable(c.Prior.Grants, c.Grants, m.rows.Grants)
+	priorTable(c.Prior.PlayDays, c.PlayDays, m.rows.PlayDays)
 }
 
 func priorTable[K comparable, V any](prior, changed, state map[K]*V) {
@@ -91,6 +101,21 @@ func (m *model) digest(t testing.TB) discovery.Digest {
 	}
 	for _, r := range m.rows.Saves {
 		add(discovery.TableSaves, *r)
+	}
+	for _, r := range m.rows.Subscriptions {
+		add(discovery.TableSubscriptions, *r)
+	}
+	for _, r := range m.rows.Routes {
+		add(discovery.TableRoutes, *r)
+	}
+	for _, r := range m.rows.DeveloperApps {
+		add(discovery.TableDeveloperApps, *r)
+	}
+	for _, r := range m.rows.Grants {
+		add(discovery.TableGrants, *r)
+	}
+	for _, r := range m.rows.PlayDays {
+		add(discovery.TablePlayDays, *r)
 	}
 	for _, r := range m.rejected {
 		add(discovery.TableRejected, r)

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"reflect"
 	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/discovery-node/discovery"
 )
@@ -26,6 +29,14 @@ type snapshot struct {
 	Follows       map[discovery.FollowKey]discovery.Follow
 	Reposts       map[discovery.ItemKey]discovery.ItemAction
 	Saves         map[discovery.ItemKey]discovery.ItemAction
+	Subscriptions map[discovery.FollowKey]discovery.Follow
+	Routes        map[discovery.RouteKey]discovery.Route
+	DeveloperApps map[common.Address]discovery.DeveloperApp
+	Grants        map[discovery.GrantKey]discovery.Grant
+	PlayDays      map[discovery.PlayDayKey]discovery.PlayDay
+	// Pending is every metadata job, due or not: which entities wait for
+	// metadata is part of the rows, so a revert brings it back too.
+	Pending       []discovery.MetadataJob
 	GetUsers      []discovery.User
 	Search        []discovery.User
 	Followers     map[int64][]discovery.User
@@ -62,6 +73,9 @@ func capture(t testing.TB, s discovery.Store, u universe) snapshot {
 		Follows: map[discovery.FollowKey]discovery.Follow{}, Reposts: map[discovery.ItemKey]discovery.ItemAction{},
 		Saves: map[discovery.ItemKey]discovery.ItemAction{}, Followers: map[int64][]discovery.User{},
 		Following: map[int64][]discovery.User{}, UserTracks: map[int64][]discovery.Track{},
+		Subscriptions: map[discovery.FollowKey]discovery.Follow{}, Routes: map[discovery.RouteKey]discovery.Route{},
+		DeveloperApps: map[common.Address]discovery.DeveloperApp{}, Grants: map[discovery.GrantKey]discovery.Grant{},
+		PlayDays: map[discovery.PlayDayKey]discovery.PlayDay{},
 	}
 	var err error
 	snap.Head, _ = mustHead(t, s)
@@ -137,6 +151,13 @@ func capture(t testing.TB, s discovery.Store, u universe) snapshot {
 			snap.Saves[k] = *r
 		}
 	}
+	readAll(t, snap.Subscriptions, s.Subscription, u.subscriptions)
+	readAll(t, snap.Routes, s.Route, u.routes)
+	readAll(t, snap.DeveloperApps, s.DeveloperApp, u.apps)
+	readAll(t, snap.Grants, s.Grant, u.grants)
+	readAll(t, snap.PlayDays, s.PlayDay, u.playDays)
+	snap.Pending, err = s.PendingMetadata(ctx, 1_000_000, farFuture)
+	must("PendingMetadata", err)
 	snap.GetUsers, err = s.GetUsers(ctx, u.users)
 	must("GetUsers", err)
 	snap.Search, err = s.SearchUsers(ctx, "", all)
@@ -149,6 +170,20 @@ func capture(t testing.TB, s discovery.Store, u universe) snapshot {
 	must("ComputeDigest", err)
 	return snap
 }
+
+// readAll reads the row of every key into into, leaving out keys without
+// one.
+func readAll[K comparable, V any](t testing.TB, into map[K]V, read func(context.Context, K) (*V, bool, error), keys []K) {
+	t.Helper()
+	for _, k := range keys {
+		if r := mustRead(t, read, k); r != nil {
+			into[k] = *r
+		}
+	}
+}
+
+// farFuture is a time at which every metadata job is due.
+var farFuture = time.UnixMilli(1 << 50)
 
 // compareSnapshots reports every part of the state that differs.
 func compareSnapshots(t testing.TB, what string, got, want snapshot) {
