@@ -185,6 +185,9 @@ func creating(c *discovery.Changes) *discovery.Changes {
 	for k := range c.Saves {
 		c.Prior.Saves[k] = nil
 	}
+	for k := range c.Routes {
+		c.Prior.Routes[k] = nil
+	}
 	return c
 }
 

@@ -61,7 +61,7 @@ type Chain struct {
 
 // Start opens (or creates) the chain in cfg.DataDir, resumes it at the head
 // it had when it last ran, starts mining every cfg.BlockTime, and on first
-// start deploys EntityManager and seeds the demo content. Blocks are mined
+// start deploys EntityManager and Plays and seeds the demo content. Blocks are mined
 // until ctx ends or Close is called.
 func Start(ctx context.Context, cfg Config) (*Chain, error) {
 	logger := cfg.Logger
@@ -297,13 +297,14 @@ func (c *Chain) prepare(ctx context.Context) error {
 	// Nothing is recorded until seeding finishes: a start interrupted half
 	// way deploys a fresh contract next time and seeds that one.
 	relayer := RelayerKey()
-	c.logger.Info("deploying EntityManager", "relayer", crypto.PubkeyToAddress(relayer.PublicKey))
-	c.contract, c.deployBlock, err = Deploy(ctx, client, relayer, c.chainID)
+	c.logger.Info("deploying EntityManager and Plays", "relayer", crypto.PubkeyToAddress(relayer.PublicKey))
+	d, err := DeployAll(ctx, client, relayer, c.chainID)
 	if err != nil {
 		return err
 	}
-	c.logger.Info("seeding demo content", "contract", c.contract, "deploy_block", c.deployBlock)
-	c.seed, err = Seed(ctx, client, c.chainID, c.contract, relayer)
+	c.contract, c.deployBlock = d.EntityManager, d.Block
+	c.logger.Info("seeding demo content", "contract", c.contract, "plays", d.Plays, "deploy_block", c.deployBlock)
+	c.seed, err = Seed(ctx, client, c.chainID, d, relayer)
 	if err != nil {
 		return err
 	}
@@ -363,6 +364,15 @@ func (c *Chain) Contract() common.Address { return c.contract }
 // DeployBlock is the block EntityManager was deployed in: where a follower
 // starts.
 func (c *Chain) DeployBlock() uint64 { return c.deployBlock }
+
+// Plays is the address of the deployed Plays contract; zero for a chain
+// seeded before the demo recorded plays.
+func (c *Chain) Plays() common.Address { return c.seed.Plays }
+
+// Verifier is the address whose User Verify actions the demo's indexer
+// must accept (its --verifier); zero for a chain seeded before the demo
+// verified users.
+func (c *Chain) Verifier() common.Address { return c.seed.Verifier }
 
 // Seeded reports the demo content seeded on the chain's first start.
 func (c *Chain) Seeded() SeedResult { return c.seed }

@@ -42,16 +42,22 @@ func TestStartSeedsAndResumes(t *testing.T) {
 	if want := crypto.CreateAddress(relayer, 0); c.Contract() != want {
 		t.Errorf("contract at %s, want the relayer's first creation %s", c.Contract(), want)
 	}
+	if want := crypto.CreateAddress(relayer, 1); c.Plays() != want {
+		t.Errorf("plays at %s, want the relayer's second creation %s", c.Plays(), want)
+	}
+	if want := crypto.PubkeyToAddress(devchain.VerifierKey().PublicKey); c.Verifier() != want {
+		t.Errorf("verifier %s, want VerifierKey's %s", c.Verifier(), want)
+	}
 	code, err := c.Client().CodeAt(ctx, c.Contract(), nil)
 	if err != nil || len(code) == 0 {
 		t.Fatalf("code at %s: %d bytes, %v", c.Contract(), len(code), err)
 	}
 	seed := c.Seeded()
-	if seed.Contract != c.Contract() || seed.Relayer != relayer || seed.FirstBlock <= c.DeployBlock() {
+	if seed.Contract != c.Contract() || seed.Plays != c.Plays() || seed.Relayer != relayer || seed.FirstBlock <= c.DeployBlock() {
 		t.Errorf("seed result contract %s relayer %s first block %d; chain contract %s, relayer %s, deploy block %d",
 			seed.Contract, seed.Relayer, seed.FirstBlock, c.Contract(), relayer, c.DeployBlock())
 	}
-	checkSeed(t, seed, manageEntityEvents(t, ctx, c.Client(), c.Contract(), c.DeployBlock()))
+	checkSeed(t, seed, chainEvents(t, ctx, c.Client(), seed, c.DeployBlock()))
 
 	t.Run("json-rpc over ipc", func(t *testing.T) {
 		rc, err := c.RPC(ctx)
@@ -109,18 +115,18 @@ func TestStartSeedsAndResumes(t *testing.T) {
 			c2.Contract(), c2.DeployBlock(), c.Contract(), c.DeployBlock())
 	}
 	// State survived, and seeding was not repeated: the relayer sent exactly
-	// the deployment and one transaction per action.
+	// the two deployments and the seeding transactions.
 	nonce, err := c2.Client().NonceAt(ctx, relayer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := uint64(1 + seed.Actions); nonce != want {
+	if want := uint64(2 + seed.Transactions); nonce != want {
 		t.Errorf("relayer nonce after restart = %d, want %d", nonce, want)
 	}
 	if code, err := c2.Client().CodeAt(ctx, c2.Contract(), nil); err != nil || len(code) == 0 {
 		t.Errorf("code at %s after restart: %d bytes, %v", c2.Contract(), len(code), err)
 	}
-	if n := len(manageEntityEvents(t, ctx, c2.Client(), c2.Contract(), c2.DeployBlock())); n != seed.Actions {
+	if n := len(chainEvents(t, ctx, c2.Client(), seed, c2.DeployBlock()).manage); n != seed.Actions {
 		t.Errorf("%d ManageEntity events after restart, want %d", n, seed.Actions)
 	}
 	waitForBlock(t, ctx, c2, head+1)

@@ -1,13 +1,12 @@
 package devchain
 
 import (
-	"crypto/ecdsa"
 	"fmt"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/discovery-node/discovery"
-	"github.com/discovery-node/discovery/internal/contracts"
 )
 
 // demoUserKeys is how many user keys genesis funds: the five demo users and
@@ -98,128 +97,57 @@ var demoSaves = []discovery.ItemKey{
 	{UserID: 5, ItemType: discovery.ItemTrack, ItemID: 9},
 }
 
-// plan is the demo as a list of actions in chain order, with the state it
-// leads to.
-type plan struct {
-	steps  []step
-	result SeedResult
-}
-
-// demoPlan lays out the demo. now stamps playlist entries.
-func demoPlan(now int64) (plan, error) {
-	var p plan
-	add := func(userID int64, key *ecdsa.PrivateKey, entityType string, entityID int64, action string, data any) error {
-		md := ""
-		if data != nil {
-			var err error
-			if md, err = Metadata(data); err != nil {
-				return err
-			}
-		}
-		p.steps = append(p.steps, step{key: key, action: contracts.Action{UserID: userID, EntityType: entityType, EntityID: entityID, Action: action, Metadata: md}})
-		return nil
-	}
-	self := func(userID int64, entityType string, entityID int64, action string, data any) error {
-		return add(userID, UserKey(userID), entityType, entityID, action, data)
-	}
-
+// addBasics is the content every demo had first: profiles, tracks, a
+// playlist and an album, social actions and some changes of mind.
+func (p *plan) addBasics(now int64) {
 	for _, u := range demoUsers {
-		if err := self(u.id, discovery.EntityUser, u.id, discovery.ActionCreate, userData(u.handle, u.name, u.bio, u.location)); err != nil {
-			return plan{}, err
-		}
+		p.self(u.id, discovery.EntityUser, u.id, discovery.ActionCreate, userData(u.handle, u.name, u.bio, u.location))
 		p.result.Users = append(p.result.Users, SeedUser{ID: u.id, Handle: u.handle, Name: u.name, Wallet: crypto.PubkeyToAddress(UserKey(u.id).PublicKey), Creator: u.creator})
 	}
 	for _, t := range demoTracks {
-		if err := self(t.owner, discovery.EntityTrack, t.id, discovery.ActionCreate, trackData(t)); err != nil {
-			return plan{}, err
-		}
-		st := SeedTrack{ID: t.id, OwnerID: t.owner, Title: t.title}
-		switch t.id {
-		case renamedTrack:
-			st.Title = renamedTitle
-		case deletedTrack:
-			st.Deleted = true
-		}
-		p.result.Tracks = append(p.result.Tracks, st)
+		p.createTrack(t, trackData(t))
 	}
 	for _, pl := range demoPlaylists {
-		if err := self(pl.owner, discovery.EntityPlaylist, pl.id, discovery.ActionCreate, playlistData(pl, now)); err != nil {
-			return plan{}, err
-		}
-		p.result.Playlists = append(p.result.Playlists, SeedPlaylist{ID: pl.id, OwnerID: pl.owner, Name: pl.name, IsAlbum: pl.album, TrackIDs: pl.tracks})
+		p.createPlaylist(pl, now)
 	}
 	for _, f := range demoFollows {
-		if err := self(f.FollowerID, discovery.EntityUser, f.FolloweeID, discovery.ActionFollow, nil); err != nil {
-			return plan{}, err
-		}
+		p.self(f.FollowerID, discovery.EntityUser, f.FolloweeID, discovery.ActionFollow, nil)
 	}
 	for _, r := range demoReposts {
-		if err := self(r.UserID, itemEntity(r.ItemType), r.ItemID, discovery.ActionRepost, nil); err != nil {
-			return plan{}, err
-		}
+		p.self(r.UserID, itemEntity(r.ItemType), r.ItemID, discovery.ActionRepost, nil)
 	}
 	for _, s := range demoSaves {
-		if err := self(s.UserID, itemEntity(s.ItemType), s.ItemID, discovery.ActionSave, nil); err != nil {
-			return plan{}, err
-		}
+		p.self(s.UserID, itemEntity(s.ItemType), s.ItemID, discovery.ActionSave, nil)
 	}
 
 	// Changes of mind: a rename, a delete, an unfollow, an unsave.
 	renamed := demoTracks[renamedTrack-1]
 	renamed.title, renamed.duration = renamedTitle, renamedLength
+	p.self(renamed.owner, discovery.EntityTrack, renamed.id, discovery.ActionUpdate, trackData(renamed))
+	p.renameTrack(renamed.id, renamedTitle)
+	p.self(demoTracks[deletedTrack-1].owner, discovery.EntityTrack, deletedTrack, discovery.ActionDelete, nil)
+	p.track(deletedTrack).Deleted = true
 	unfollow := demoFollows[len(demoFollows)-1]
+	p.self(unfollow.FollowerID, discovery.EntityUser, unfollow.FolloweeID, discovery.ActionUnfollow, nil)
 	unsave := demoSaves[len(demoSaves)-1]
-	for _, err := range []error{
-		self(renamed.owner, discovery.EntityTrack, renamed.id, discovery.ActionUpdate, trackData(renamed)),
-		self(demoTracks[deletedTrack-1].owner, discovery.EntityTrack, deletedTrack, discovery.ActionDelete, nil),
-		self(unfollow.FollowerID, discovery.EntityUser, unfollow.FolloweeID, discovery.ActionUnfollow, nil),
-		self(unsave.UserID, itemEntity(unsave.ItemType), unsave.ItemID, discovery.ActionUnsave, nil),
-	} {
-		if err != nil {
-			return plan{}, err
-		}
-	}
+	p.self(unsave.UserID, itemEntity(unsave.ItemType), unsave.ItemID, discovery.ActionUnsave, nil)
 	p.result.Follows = demoFollows[:len(demoFollows)-1]
-	p.result.Reposts = demoReposts
-	p.result.Saves = demoSaves[:len(demoSaves)-1]
-
-	if err := p.addInvalid(); err != nil {
-		return plan{}, err
-	}
-	return p, nil
+	p.result.Reposts = slices.Clone(demoReposts)
+	p.result.Saves = slices.Clone(demoSaves[:len(demoSaves)-1])
 }
 
-// addInvalid appends the actions the indexer must refuse, so the demo shows
-// what a rejected action looks like.
-func (p *plan) addInvalid() error {
+// addInvalid appends the first actions the indexer must refuse, so the demo
+// shows what a rejected action looks like.
+func (p *plan) addInvalid() {
 	hijack := demoTracks[0]
 	hijack.title = "Stolen Title"
-	hijackMD, err := Metadata(trackData(hijack))
-	if err != nil {
-		return err
-	}
-	impostorMD, err := Metadata(userData(demoUsers[0].handle, "Not Aurora", "Trying to take a handle that is taken.", "Nowhere"))
-	if err != nil {
-		return err
-	}
-	p.steps = append(p.steps,
-		step{
-			key:     UserKey(2),
-			action:  contracts.Action{UserID: hijack.owner, EntityType: discovery.EntityTrack, EntityID: hijack.id, Action: discovery.ActionUpdate, Metadata: hijackMD},
-			invalid: fmt.Sprintf("user 2 signs an update of track %d, which belongs to user %d", hijack.id, hijack.owner),
-		},
-		step{
-			key:     UserKey(impostorUserID),
-			action:  contracts.Action{UserID: impostorUserID, EntityType: discovery.EntityUser, EntityID: impostorUserID, Action: discovery.ActionCreate, Metadata: impostorMD},
-			invalid: fmt.Sprintf("user %d tries to take the handle %q of user %d", impostorUserID, demoUsers[0].handle, demoUsers[0].id),
-		},
-		step{
-			key:     UserKey(4),
-			action:  contracts.Action{UserID: 4, EntityType: discovery.EntityTrack, EntityID: invalidTrackID, Action: discovery.ActionCreate, Metadata: "this is not json"},
-			invalid: "track metadata that is not JSON",
-		},
-	)
-	return nil
+	p.invalid(UserKey(2), InvalidForeignSigner, hijack.owner, discovery.EntityTrack, hijack.id, discovery.ActionUpdate, trackData(hijack),
+		fmt.Sprintf("user 2 signs an update of track %d, which belongs to user %d", hijack.id, hijack.owner))
+	p.invalid(UserKey(impostorUserID), InvalidTakenHandle, impostorUserID, discovery.EntityUser, impostorUserID, discovery.ActionCreate,
+		userData(demoUsers[0].handle, "Not Aurora", "Trying to take a handle that is taken.", "Nowhere"),
+		fmt.Sprintf("user %d tries to take the handle %q of user %d", impostorUserID, demoUsers[0].handle, demoUsers[0].id))
+	p.invalid(UserKey(4), InvalidMetadata, 4, discovery.EntityTrack, invalidTrackID, discovery.ActionCreate, rawMetadata("this is not json"),
+		"track metadata that is not JSON")
 }
 
 func itemEntity(itemType string) string {

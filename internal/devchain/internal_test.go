@@ -2,7 +2,9 @@ package devchain
 
 import (
 	"bytes"
+	"crypto/ecdsa"
 	"fmt"
+	"slices"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -36,16 +38,71 @@ func TestDevKeysStable(t *testing.T) {
 	if got, want := crypto.PubkeyToAddress(RelayerKey().PublicKey), common.HexToAddress("0x995f2731e9e6b0396e58672927d6542f9aae2a85"); got != want {
 		t.Errorf("relayer address = %s, want %s", got, want)
 	}
-	seen := map[common.Address]int64{}
-	for id := int64(1); id <= demoUserKeys; id++ {
-		a := crypto.PubkeyToAddress(UserKey(id).PublicKey)
+	seen := map[common.Address]string{crypto.PubkeyToAddress(RelayerKey().PublicKey): "the relayer"}
+	distinct := func(who string, k *ecdsa.PrivateKey) {
+		t.Helper()
+		a := crypto.PubkeyToAddress(k.PublicKey)
 		if other, ok := seen[a]; ok {
-			t.Errorf("users %d and %d share wallet %s", other, id, a)
+			t.Errorf("%s and %s share address %s", other, who, a)
 		}
-		seen[a] = id
+		seen[a] = who
+	}
+	for id := int64(1); id <= demoUserKeys; id++ {
+		distinct(fmt.Sprintf("user %d", id), UserKey(id))
 		if !bytes.Equal(crypto.FromECDSA(UserKey(id)), crypto.FromECDSA(DevKey(fmt.Sprintf(userSeed, id)))) {
 			t.Errorf("UserKey(%d) is not stable", id)
 		}
+	}
+	distinct("the verifier", VerifierKey())
+	for _, a := range demoApps {
+		distinct(fmt.Sprintf("app %d", a.n), AppKey(a.n))
+		if !bytes.Equal(crypto.FromECDSA(AppKey(a.n)), crypto.FromECDSA(DevKey(fmt.Sprintf(appSeed, a.n)))) {
+			t.Errorf("AppKey(%d) is not stable", a.n)
+		}
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := []struct {
+		title string
+		id    int64
+		want  string
+	}{
+		{"Harbor Lights (Extended Mix)", 5, "harbor-lights-extended-mix"},
+		{"  Salt and Sun ", 9, "salt-and-sun"},
+		{"Tromsø — Nights", 1, "tromsø-nights"},
+		{"?!", 42, "42"},
+	}
+	for _, tt := range tests {
+		if got := Slug(tt.title, tt.id); got != tt.want {
+			t.Errorf("Slug(%q, %d) = %q, want %q", tt.title, tt.id, got, tt.want)
+		}
+	}
+}
+
+// TestDemoPermalinks pins the permalinks the demo promises, as the
+// protocol's rules give them: a rename keeps the old slug, a second track of
+// the same title by the same owner gets "-1".
+func TestDemoPermalinks(t *testing.T) {
+	p, err := demoPlan(1_700_000_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		id   int64
+		want []string
+	}{
+		{renamedTrack, []string{"harbor-lights-extended-mix", "harbor-lights"}},
+		{9, []string{"salt-and-sun"}},
+		{twinTrack, []string{"salt-and-sun-1"}},
+		{remixTrack, []string{"polar-night-neon-harbor-remix"}},
+	} {
+		if got := p.track(tt.id).Slugs; !slices.Equal(got, tt.want) {
+			t.Errorf("track %d slugs %v, want %v", tt.id, got, tt.want)
+		}
+	}
+	if got := p.playlist(2).Slug; got != "northern-lights" || !p.playlist(2).IsAlbum {
+		t.Errorf("album 2 slug %q album=%v, want northern-lights", got, p.playlist(2).IsAlbum)
 	}
 }
 

@@ -13,8 +13,10 @@ import (
 // and reopens the same chain, and so a user of the demo can sign as a demo
 // user. They guard nothing: never fund them on a real network.
 const (
-	relayerSeed = "discovery-dev-relayer"
-	userSeed    = "discovery-dev-user-%d"
+	relayerSeed  = "discovery-dev-relayer"
+	userSeed     = "discovery-dev-user-%d"
+	verifierSeed = "discovery-dev-verifier"
+	appSeed      = "discovery-dev-app-%d"
 )
 
 // DevKey returns the private key derived from seed: keccak256(seed), hashed
@@ -29,12 +31,21 @@ func DevKey(seed string) *ecdsa.PrivateKey {
 	}
 }
 
-// RelayerKey is the account that deploys EntityManager and pays the gas of
-// every relayed action.
+// RelayerKey is the account that deploys EntityManager and Plays and pays the
+// gas of every relayed action; as the deployer it is also EntityManager's
+// verifier and the Plays recorder.
 func RelayerKey() *ecdsa.PrivateKey { return DevKey(relayerSeed) }
 
 // UserKey is the wallet key of demo user id.
 func UserKey(id int64) *ecdsa.PrivateKey { return DevKey(fmt.Sprintf(userSeed, id)) }
+
+// VerifierKey signs User Verify actions: a node run with --verifier set to
+// its address accepts them. It only signs, so genesis does not fund it.
+func VerifierKey() *ecdsa.PrivateKey { return DevKey(verifierSeed) }
+
+// AppKey is the key of demo developer app n. An app only signs actions for
+// the users who granted it, so genesis does not fund it.
+func AppKey(n int) *ecdsa.PrivateKey { return DevKey(fmt.Sprintf(appSeed, n)) }
 
 // genesisAlloc funds the relayer generously and each demo user a little, so
 // users could also send their own transactions.

@@ -27,104 +27,74 @@ const pollInterval = 200 * time.Millisecond
 // well below what a node's transaction pool keeps per account.
 const batchSize = 64
 
-// Deploy deploys EntityManager from key's account and waits until it is
-// mined, returning its address and the block it was mined in.
-func Deploy(ctx context.Context, backend bind.Backend, key *ecdsa.PrivateKey, chainID *big.Int) (common.Address, uint64, error) {
-	opts := bind.NewKeyedTransactor(key, chainID)
-	opts.Context = ctx
-	addr, tx, err := bind.DeployContract(opts, common.FromHex(contracts.EntityManagerMetaData.Bin), backend, nil)
-	if err != nil {
-		return common.Address{}, 0, fmt.Errorf("sending EntityManager deployment: %w", err)
-	}
-	receipt, err := waitMined(ctx, backend, tx.Hash())
-	if err != nil {
-		return common.Address{}, 0, fmt.Errorf("waiting for EntityManager deployment: %w", err)
-	}
-	if receipt.Status != types.ReceiptStatusSuccessful {
-		return common.Address{}, 0, fmt.Errorf("deploying EntityManager: transaction %s failed", tx.Hash())
-	}
-	code, err := backend.CodeAt(ctx, addr, receipt.BlockNumber)
-	if err != nil {
-		return common.Address{}, 0, fmt.Errorf("checking EntityManager code: %w", err)
-	}
-	if len(code) == 0 {
-		return common.Address{}, 0, fmt.Errorf("deploying EntityManager: no code at %s after deployment", addr)
-	}
-	return addr, receipt.BlockNumber.Uint64(), nil
-}
-
-// signed is an action signed by its user and ready to relay.
-type signed struct {
-	action contracts.Action
-	sig    []byte
-}
-
-// sign fills a fresh random nonce into a and signs it with key.
-func sign(key *ecdsa.PrivateKey, chainID *big.Int, contract common.Address, a contracts.Action) (signed, error) {
+// sign fills a fresh random nonce into a and signs it with key, returning
+// the manageEntity calldata that relays it.
+func sign(key *ecdsa.PrivateKey, chainID *big.Int, contract common.Address, a contracts.Action) ([]byte, error) {
 	if _, err := rand.Read(a.Nonce[:]); err != nil {
-		return signed{}, fmt.Errorf("drawing action nonce: %w", err)
+		return nil, fmt.Errorf("drawing action nonce: %w", err)
 	}
 	sig, err := contracts.SignAction(key, chainID, contract, a)
 	if err != nil {
-		return signed{}, err
+		return nil, err
 	}
-	return signed{action: a, sig: sig}, nil
+	return contracts.PackManageEntity(a, sig)
 }
 
-// relayer submits signed actions from one funded account, many at a time
-// with consecutive nonces, so a batch costs a few blocks rather than one
-// block per action.
+// call is one transaction the relayer sends.
+type call struct {
+	to   *bind.BoundContract
+	data []byte
+	what string // for errors
+	// newBlock holds the call back until every earlier one is mined, so it
+	// lands in a later block.
+	newBlock bool
+}
+
+// relayer sends calls from one funded account, many at a time with
+// consecutive nonces, so a batch costs a few blocks rather than one block
+// per call.
 type relayer struct {
-	backend  bind.Backend
-	instance *bind.BoundContract
-	key      *ecdsa.PrivateKey
-	chainID  *big.Int
+	backend bind.Backend
+	key     *ecdsa.PrivateKey
+	chainID *big.Int
 }
 
-func newRelayer(backend bind.Backend, key *ecdsa.PrivateKey, chainID *big.Int, contract common.Address) *relayer {
-	return &relayer{
-		backend:  backend,
-		instance: contracts.NewEntityManager().Instance(backend, contract),
-		key:      key,
-		chainID:  chainID,
-	}
-}
-
-// relay sends all actions in order, batchSize at a time, waits for each
-// batch to be mined, and returns the receipts in the order of actions. A
-// reverted action is an error: the demo only sends actions the contract
-// accepts.
-func (r *relayer) relay(ctx context.Context, actions []signed) ([]*types.Receipt, error) {
+// relay sends all calls in order, batchSize at a time (and a new batch at
+// each newBlock), waits for each batch to be mined, and returns the
+// receipts in the order of calls. A reverted call is an error: the demo
+// only sends calls the contracts accept.
+func (r *relayer) relay(ctx context.Context, calls []call) ([]*types.Receipt, error) {
 	from := crypto.PubkeyToAddress(r.key.PublicKey)
-	receipts := make([]*types.Receipt, 0, len(actions))
-	for start := 0; start < len(actions); start += batchSize {
-		batch := actions[start:min(start+batchSize, len(actions))]
+	receipts := make([]*types.Receipt, 0, len(calls))
+	for start := 0; start < len(calls); {
+		end := start + 1
+		for end < len(calls) && end-start < batchSize && !calls[end].newBlock {
+			end++
+		}
+		batch := calls[start:end]
+		start = end
 		nonce, err := r.backend.PendingNonceAt(ctx, from)
 		if err != nil {
 			return nil, fmt.Errorf("reading relayer nonce: %w", err)
 		}
 		hashes := make([]common.Hash, len(batch))
-		for i, s := range batch {
-			data, err := contracts.PackManageEntity(s.action, s.sig)
-			if err != nil {
-				return nil, err
-			}
+		for i, c := range batch {
 			opts := bind.NewKeyedTransactor(r.key, r.chainID)
 			opts.Context = ctx
 			opts.Nonce = new(big.Int).SetUint64(nonce + uint64(i))
-			tx, err := bind.Transact(r.instance, opts, data)
+			tx, err := bind.Transact(c.to, opts, c.data)
 			if err != nil {
-				return nil, fmt.Errorf("relaying %s: %w", describe(s.action), err)
+				return nil, fmt.Errorf("relaying %s: %w", c.what, err)
 			}
 			hashes[i] = tx.Hash()
 		}
 		for i, h := range hashes {
 			receipt, err := waitMined(ctx, r.backend, h)
 			if err != nil {
-				return nil, fmt.Errorf("waiting for %s: %w", describe(batch[i].action), err)
+				return nil, fmt.Errorf("waiting for %s: %w", batch[i].what, err)
 			}
 			if receipt.Status != types.ReceiptStatusSuccessful {
-				return nil, fmt.Errorf("relaying %s: transaction %s reverted", describe(batch[i].action), h)
+				return nil, fmt.Errorf("relaying %s: transaction %s reverted", batch[i].what, h)
 			}
 			receipts = append(receipts, receipt)
 		}

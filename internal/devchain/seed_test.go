@@ -3,6 +3,7 @@ package devchain_test
 import (
 	"context"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 
@@ -50,24 +51,38 @@ func TestDeployAndSeedOnFreshChain(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	contract, deployBlock, err := devchain.Deploy(ctx, client, relayerKey, chainID)
+	d, err := devchain.DeployAll(ctx, client, relayerKey, chainID)
 	if err != nil {
 		t.Fatalf("deploying: %v", err)
 	}
-	if want := crypto.CreateAddress(relayer, 0); contract != want {
-		t.Errorf("deployed at %s, want %s", contract, want)
+	if want := crypto.CreateAddress(relayer, 0); d.EntityManager != want {
+		t.Errorf("EntityManager deployed at %s, want %s", d.EntityManager, want)
 	}
-	res, err := devchain.Seed(ctx, client, chainID, contract, relayerKey)
+	if want := crypto.CreateAddress(relayer, 1); d.Plays != want {
+		t.Errorf("Plays deployed at %s, want %s", d.Plays, want)
+	}
+
+	t.Run("only the deployer can seed", func(t *testing.T) {
+		_, err := devchain.Seed(ctx, client, chainID, d, devchain.RelayerKey())
+		if err == nil || !strings.Contains(err.Error(), "deployed the contracts") {
+			t.Errorf("seeding with another key: err = %v, want a refusal naming the deployer", err)
+		}
+	})
+
+	res, err := devchain.Seed(ctx, client, chainID, d, relayerKey)
 	if err != nil {
 		t.Fatalf("seeding: %v", err)
 	}
-	if res.Contract != contract || res.Relayer != relayer {
-		t.Errorf("seed result names contract %s relayer %s, want %s %s", res.Contract, res.Relayer, contract, relayer)
+	if res.Contract != d.EntityManager || res.Plays != d.Plays || res.Relayer != relayer {
+		t.Errorf("seed result names contract %s plays %s relayer %s, want %s %s %s", res.Contract, res.Plays, res.Relayer, d.EntityManager, d.Plays, relayer)
 	}
-	// All actions fit one batch, so they are all mined in the one block
-	// after the deployment.
-	if res.FirstBlock != deployBlock+1 || res.LastBlock != res.FirstBlock {
-		t.Errorf("actions mined in blocks %d..%d, want all in block %d", res.FirstBlock, res.LastBlock, deployBlock+1)
+	// Batches of up to 64 transactions are each mined in one block; the two
+	// playBatch calls each wait for a block of their own (the second
+	// shares it with the play the indexer refuses).
+	const batch, playCalls = 64, 3
+	wantBlocks := uint64((res.Transactions-playCalls+batch-1)/batch + 2)
+	if res.FirstBlock != d.Block+1 || res.LastBlock-res.FirstBlock+1 != wantBlocks {
+		t.Errorf("seeded in blocks %d..%d after deployment block %d, want %d blocks from %d", res.FirstBlock, res.LastBlock, d.Block, wantBlocks, d.Block+1)
 	}
-	checkSeed(t, res, manageEntityEvents(t, ctx, client, contract, deployBlock))
+	checkSeed(t, res, chainEvents(t, ctx, client, res, d.Block))
 }

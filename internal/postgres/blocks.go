@@ -177,10 +177,10 @@ func checkExtends(b, h discovery.BlockRef, ok bool) error {
 }
 
 // queueRows queues the statements that bring every row of rs to its image
-// there, a nil image deleting the row: one statement per table and kind.
-// ApplyBlock writes a block's new images with it, RevertBlock the prior
-// ones. The handle constraint is checked at commit, so users may trade
-// handles either way.
+// there, a nil image deleting the row: one statement per table and kind,
+// then the rewrite of the remix pairs of every track written. ApplyBlock
+// writes a block's new images with it. The handle constraint is checked at
+// commit, so users may trade handles within a block.
 func queueRows(batch *pgx.Batch, rs discovery.RowSet) error {
 	users, delUsers := discovery.SplitRows(rs.Users, cmp.Compare[int64])
 	tracks, delTracks := discovery.SplitRows(rs.Tracks, cmp.Compare[int64])
@@ -188,6 +188,11 @@ func queueRows(batch *pgx.Batch, rs discovery.RowSet) error {
 	follows, delFollows := discovery.SplitRows(rs.Follows, discovery.CompareFollowKeys)
 	reposts, delReposts := discovery.SplitRows(rs.Reposts, discovery.CompareItemKeys)
 	saves, delSaves := discovery.SplitRows(rs.Saves, discovery.CompareItemKeys)
+	subscriptions, delSubscriptions := discovery.SplitRows(rs.Subscriptions, discovery.CompareFollowKeys)
+	routes, delRoutes := discovery.SplitRows(rs.Routes, discovery.CompareRouteKeys)
+	apps, delApps := discovery.SplitRows(rs.DeveloperApps, discovery.CompareAddresses)
+	grants, delGrants := discovery.SplitRows(rs.Grants, discovery.CompareGrantKeys)
+	playDays, delPlayDays := discovery.SplitRows(rs.PlayDays, discovery.ComparePlayDayKeys)
 
 	queueDeleteIDs(batch, `DELETE FROM users WHERE id = ANY($1)`, delUsers)
 	queueDeleteIDs(batch, `DELETE FROM tracks WHERE id = ANY($1)`, delTracks)
@@ -195,14 +200,33 @@ func queueRows(batch *pgx.Batch, rs discovery.RowSet) error {
 	queueDeleteFollows(batch, delFollows)
 	queueDeleteItems(batch, repostsSQL, delReposts)
 	queueDeleteItems(batch, savesSQL, delSaves)
+	queueDeleteSubscriptions(batch, delSubscriptions)
+	queueDeleteRoutes(batch, delRoutes)
+	queueDeleteDeveloperApps(batch, delApps)
+	queueDeleteGrants(batch, delGrants)
+	queueDeletePlayDays(batch, delPlayDays)
 	queueUpsertUsers(batch, users)
-	queueUpsertTracks(batch, tracks)
+	if err := queueUpsertTracks(batch, tracks); err != nil {
+		return err
+	}
 	if err := queueUpsertPlaylists(batch, playlists); err != nil {
 		return err
 	}
 	queueUpsertFollows(batch, follows)
 	queueUpsertItems(batch, repostsSQL, reposts)
 	queueUpsertItems(batch, savesSQL, saves)
+	queueUpsertSubscriptions(batch, subscriptions)
+	queueUpsertRoutes(batch, routes)
+	queueUpsertDeveloperApps(batch, apps)
+	queueUpsertGrants(batch, grants)
+	queueUpsertPlayDays(batch, playDays)
+
+	written := make([]int64, 0, len(tracks)+len(delTracks))
+	for _, t := range tracks {
+		written = append(written, t.ID)
+	}
+	written = append(written, delTracks...)
+	queueRemixes(batch, written)
 	return nil
 }
 

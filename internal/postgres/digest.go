@@ -45,7 +45,8 @@ func (s *Store) ComputeDigest(ctx context.Context) (discovery.Digest, error) {
 }
 
 // digestTables lists every table of chain-derived state with how to read
-// its rows as the read methods return them.
+// its rows as the read methods return them. track_remixes (derived from
+// tracks) and metadata_attempts (not chain state) are not among them.
 var digestTables = []struct {
 	table, query string
 	scan         func(pgx.Row) (any, error)
@@ -57,6 +58,11 @@ var digestTables = []struct {
 	{discovery.TableReposts, repostsSQL.all, byValue(scanItem)},
 	{discovery.TableSaves, savesSQL.all, byValue(scanItem)},
 	{discovery.TableRejected, `SELECT ` + rejectedColumns + ` FROM rejected_actions`, func(r pgx.Row) (any, error) { return scanRejected(r) }},
+	{discovery.TableSubscriptions, `SELECT ` + subscriptionColumns + ` FROM subscriptions`, byValue(scanSubscription)},
+	{discovery.TableRoutes, `SELECT ` + routeColumns + ` FROM routes`, byValue(scanRoute)},
+	{discovery.TableDeveloperApps, `SELECT ` + developerAppColumns + ` FROM developer_apps`, byValue(scanDeveloperApp)},
+	{discovery.TableGrants, `SELECT ` + grantColumns + ` FROM grants`, byValue(scanGrant)},
+	{discovery.TablePlayDays, `SELECT ` + playDayColumns + ` FROM play_days`, byValue(scanPlayDay)},
 }
 
 // byValue adapts a scan function for HashRow, which hashes rows by value.

@@ -77,15 +77,15 @@ type itemSQL struct {
 }
 
 // itemColumns is the select list scanItem reads, in its order.
-const itemColumns = `user_id, item_type, item_id, block, created_at`
+const itemColumns = `user_id, item_type, item_id, block, created_at, of_repost`
 
 // itemOnConflict makes an insert of reposts or saves replace existing rows.
 const itemOnConflict = `ON CONFLICT (user_id, item_type, item_id) DO UPDATE
-SET block = EXCLUDED.block, created_at = EXCLUDED.created_at`
+SET block = EXCLUDED.block, created_at = EXCLUDED.created_at, of_repost = EXCLUDED.of_repost`
 
 var repostsSQL = itemSQL{
 	upsert: `INSERT INTO reposts (` + itemColumns + `)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
 ` + itemOnConflict,
 	delete: `
 DELETE FROM reposts r
@@ -97,7 +97,7 @@ WHERE r.user_id = d.user_id AND r.item_type = d.item_type AND r.item_id = d.item
 
 var savesSQL = itemSQL{
 	upsert: `INSERT INTO saves (` + itemColumns + `)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
+SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::boolean[])
 ` + itemOnConflict,
 	delete: `
 DELETE FROM saves s
@@ -109,7 +109,7 @@ WHERE s.user_id = d.user_id AND s.item_type = d.item_type AND s.item_id = d.item
 
 func scanItem(row pgx.Row) (*discovery.ItemAction, error) {
 	var a discovery.ItemAction
-	if err := row.Scan(&a.UserID, &a.ItemType, &a.ItemID, &a.Block, &a.CreatedAt); err != nil {
+	if err := row.Scan(&a.UserID, &a.ItemType, &a.ItemID, &a.Block, &a.CreatedAt, &a.OfRepost); err != nil {
 		return nil, err
 	}
 	return &a, nil
@@ -134,10 +134,12 @@ func queueUpsertItems(batch *pgx.Batch, q itemSQL, rows []*discovery.ItemAction)
 	}
 	n := len(rows)
 	user, typ, item, block, created := make([]int64, n), make([]string, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	ofRepost := make([]bool, n)
 	for i, a := range rows {
 		user[i], typ[i], item[i], block[i], created[i] = a.UserID, a.ItemType, a.ItemID, u64(a.Block), u64(a.CreatedAt)
+		ofRepost[i] = a.OfRepost
 	}
-	batch.Queue(q.upsert, user, typ, item, block, created)
+	batch.Queue(q.upsert, user, typ, item, block, created, ofRepost)
 }
 
 func getItem(ctx context.Context, s *Store, q itemSQL, k discovery.ItemKey) (*discovery.ItemAction, bool, error) {

@@ -13,7 +13,8 @@ import (
 
 // playlistColumns is the select list scanPlaylist reads, in its order.
 const playlistColumns = `id, owner_id, name, slug, description, cover_art, is_album, is_private, is_delete,
-	tracks, metadata_cid, repost_count, save_count, created_block, updated_block, created_at, updated_at`
+	tracks, metadata_cid, repost_count, save_count, created_block, updated_block, created_at, updated_at,
+	metadata_status`
 
 func scanPlaylist(row pgx.Row) (*discovery.Playlist, error) {
 	var (
@@ -21,7 +22,8 @@ func scanPlaylist(row pgx.Row) (*discovery.Playlist, error) {
 		tracks string
 	)
 	err := row.Scan(&p.ID, &p.OwnerID, &p.Name, &p.Slug, &p.Description, &p.CoverArt, &p.IsAlbum, &p.IsPrivate, &p.IsDelete,
-		&tracks, &p.MetadataCID, &p.RepostCount, &p.SaveCount, &p.CreatedBlock, &p.UpdatedBlock, &p.CreatedAt, &p.UpdatedAt)
+		&tracks, &p.MetadataCID, &p.RepostCount, &p.SaveCount, &p.CreatedBlock, &p.UpdatedBlock, &p.CreatedAt, &p.UpdatedAt,
+		&p.MetadataStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +67,8 @@ const playlistOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	is_private = EXCLUDED.is_private, is_delete = EXCLUDED.is_delete, tracks = EXCLUDED.tracks,
 	metadata_cid = EXCLUDED.metadata_cid, repost_count = EXCLUDED.repost_count,
 	save_count = EXCLUDED.save_count, created_block = EXCLUDED.created_block,
-	updated_block = EXCLUDED.updated_block, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+	updated_block = EXCLUDED.updated_block, created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+	metadata_status = EXCLUDED.metadata_status`
 
 // queueUpsertPlaylists writes the full image of every changed playlist in
 // one statement.
@@ -76,13 +79,13 @@ func queueUpsertPlaylists(batch *pgx.Batch, rows []*discovery.Playlist) error {
 	const query = `INSERT INTO playlists (` + playlistWriteColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[],
 	$7::boolean[], $8::boolean[], $9::boolean[], $10::text[], $11::text[], $12::bigint[], $13::bigint[],
-	$14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[])
+	$14::bigint[], $15::bigint[], $16::bigint[], $17::bigint[], $18::text[])
 ` + playlistOnConflict
 	n := len(rows)
 	var (
 		id, owner                                 = make([]int64, n), make([]int64, n)
 		name, slug, description, cover, tracks    = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		metaCID                                   = make([]string, n)
+		metaCID, status                           = make([]string, n), make([]string, n)
 		album, private, deleted                   = make([]bool, n), make([]bool, n), make([]bool, n)
 		reposts, saves                            = make([]int64, n), make([]int64, n)
 		createdBlock, updatedBlock, createdAt, at = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
@@ -92,14 +95,14 @@ SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::tex
 		if err != nil {
 			return fmt.Errorf("playlist %d tracks: %w", p.ID, err)
 		}
-		id[i], owner[i], tracks[i], metaCID[i] = p.ID, p.OwnerID, js, p.MetadataCID
+		id[i], owner[i], tracks[i], metaCID[i], status[i] = p.ID, p.OwnerID, js, p.MetadataCID, p.MetadataStatus
 		name[i], slug[i], description[i], cover[i] = p.Name, p.Slug, p.Description, p.CoverArt
 		album[i], private[i], deleted[i] = p.IsAlbum, p.IsPrivate, p.IsDelete
 		reposts[i], saves[i] = p.RepostCount, p.SaveCount
 		createdBlock[i], updatedBlock[i], createdAt[i], at[i] = u64(p.CreatedBlock), u64(p.UpdatedBlock), u64(p.CreatedAt), u64(p.UpdatedAt)
 	}
 	batch.Queue(query, id, owner, name, slug, description, cover, album, private, deleted,
-		tracks, metaCID, reposts, saves, createdBlock, updatedBlock, createdAt, at)
+		tracks, metaCID, reposts, saves, createdBlock, updatedBlock, createdAt, at, status)
 	return nil
 }
 

@@ -33,7 +33,8 @@ func (s *Store) RevertBlock(ctx context.Context, b discovery.BlockRef) error {
 
 // revertStatements write the prior images of block $1 back from its undo
 // image (see undoImage): first the deletes of rows the block created, then
-// the upserts, then the block's own rows go.
+// the upserts, then the remix pairs of every track written back are
+// rewritten, then the block's own rows go.
 var revertStatements = []struct{ what, query string }{
 	{"delete users", `DELETE FROM users WHERE id IN (
 	SELECT jsonb_array_elements_text((SELECT data->'no_users' FROM undo WHERE block = $1))::bigint)`},
@@ -50,6 +51,20 @@ WHERE r.user_id = d.user_id AND r.item_type = d.item_type AND r.item_id = d.item
 	{"delete saves", `DELETE FROM saves s
 USING jsonb_to_recordset((SELECT data->'no_saves' FROM undo WHERE block = $1)) AS d(user_id bigint, item_type text, item_id bigint)
 WHERE s.user_id = d.user_id AND s.item_type = d.item_type AND s.item_id = d.item_id`},
+	{"delete subscriptions", `DELETE FROM subscriptions s
+USING jsonb_to_recordset((SELECT data->'no_subscriptions' FROM undo WHERE block = $1)) AS d(subscriber_id bigint, user_id bigint)
+WHERE s.subscriber_id = d.subscriber_id AND s.user_id = d.user_id`},
+	{"delete routes", `DELETE FROM routes r
+USING jsonb_to_recordset((SELECT data->'no_routes' FROM undo WHERE block = $1)) AS d(owner_id bigint, kind text, slug text)
+WHERE r.owner_id = d.owner_id AND r.kind = d.kind AND r.slug = d.slug`},
+	{"delete developer apps", `DELETE FROM developer_apps WHERE address IN (
+	SELECT jsonb_array_elements_text((SELECT data->'no_developer_apps' FROM undo WHERE block = $1)))`},
+	{"delete grants", `DELETE FROM grants g
+USING jsonb_to_recordset((SELECT data->'no_grants' FROM undo WHERE block = $1)) AS d(user_id bigint, grantee_address text)
+WHERE g.user_id = d.user_id AND g.grantee_address = d.grantee_address`},
+	{"delete play days", `DELETE FROM play_days p
+USING jsonb_to_recordset((SELECT data->'no_play_days' FROM undo WHERE block = $1)) AS d(track_id bigint, day bigint)
+WHERE p.track_id = d.track_id AND p.day = d.day`},
 	{"restore users", `INSERT INTO users (` + userWriteColumns + `)
 SELECT ` + userWriteColumns + ` FROM jsonb_populate_recordset(NULL::users, (SELECT data->'users' FROM undo WHERE block = $1))
 ` + userOnConflict},
@@ -68,6 +83,23 @@ SELECT ` + itemColumns + ` FROM jsonb_populate_recordset(NULL::reposts, (SELECT 
 	{"restore saves", `INSERT INTO saves (` + itemColumns + `)
 SELECT ` + itemColumns + ` FROM jsonb_populate_recordset(NULL::saves, (SELECT data->'saves' FROM undo WHERE block = $1))
 ` + itemOnConflict},
+	{"restore subscriptions", `INSERT INTO subscriptions (` + subscriptionColumns + `)
+SELECT ` + subscriptionColumns + ` FROM jsonb_populate_recordset(NULL::subscriptions, (SELECT data->'subscriptions' FROM undo WHERE block = $1))
+` + subscriptionOnConflict},
+	{"restore routes", `INSERT INTO routes (` + routeColumns + `)
+SELECT ` + routeColumns + ` FROM jsonb_populate_recordset(NULL::routes, (SELECT data->'routes' FROM undo WHERE block = $1))
+` + routeOnConflict},
+	{"restore developer apps", `INSERT INTO developer_apps (` + developerAppColumns + `)
+SELECT ` + developerAppColumns + ` FROM jsonb_populate_recordset(NULL::developer_apps, (SELECT data->'developer_apps' FROM undo WHERE block = $1))
+` + developerAppOnConflict},
+	{"restore grants", `INSERT INTO grants (` + grantColumns + `)
+SELECT ` + grantColumns + ` FROM jsonb_populate_recordset(NULL::grants, (SELECT data->'grants' FROM undo WHERE block = $1))
+` + grantOnConflict},
+	{"restore play days", `INSERT INTO play_days (` + playDayColumns + `)
+SELECT ` + playDayColumns + ` FROM jsonb_populate_recordset(NULL::play_days, (SELECT data->'play_days' FROM undo WHERE block = $1))
+` + playDayOnConflict},
+	{"drop remix pairs", dropUndoRemixes},
+	{"derive remix pairs", deriveUndoRemixes},
 	{"delete rejected actions", `DELETE FROM rejected_actions WHERE block = $1`},
 	{"delete undo image", `DELETE FROM undo WHERE block = $1`},
 	{"delete block", `DELETE FROM blocks WHERE number = $1`},

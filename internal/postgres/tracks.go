@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -13,17 +14,47 @@ import (
 // trackColumns is the select list scanTrack reads, in its order.
 const trackColumns = `id, owner_id, title, slug, genre, mood, tags, description, release_date,
 	duration, track_cid, cover_art, is_unlisted, is_delete, metadata_cid,
-	repost_count, save_count, play_count, created_block, updated_block, created_at, updated_at`
+	repost_count, save_count, play_count, created_block, updated_block, created_at, updated_at,
+	remix_of, stem_of, metadata_status`
 
 func scanTrack(row pgx.Row) (*discovery.Track, error) {
-	var t discovery.Track
+	var (
+		t       discovery.Track
+		remixOf string
+	)
 	err := row.Scan(&t.ID, &t.OwnerID, &t.Title, &t.Slug, &t.Genre, &t.Mood, &t.Tags, &t.Description, &t.ReleaseDate,
 		&t.Duration, &t.TrackCID, &t.CoverArt, &t.IsUnlisted, &t.IsDelete, &t.MetadataCID,
-		&t.RepostCount, &t.SaveCount, &t.PlayCount, &t.CreatedBlock, &t.UpdatedBlock, &t.CreatedAt, &t.UpdatedAt)
+		&t.RepostCount, &t.SaveCount, &t.PlayCount, &t.CreatedBlock, &t.UpdatedBlock, &t.CreatedAt, &t.UpdatedAt,
+		&remixOf, &t.StemOf, &t.MetadataStatus)
 	if err != nil {
 		return nil, err
 	}
+	if t.RemixOf, err = decodeRemixOf(remixOf); err != nil {
+		return nil, fmt.Errorf("track %d remix_of: %w", t.ID, err)
+	}
 	return &t, nil
+}
+
+// encodeRemixOf stores remix parents as a JSON array; none is "[]".
+func encodeRemixOf(ids []int64) (string, error) {
+	if len(ids) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// decodeRemixOf reads stored remix parents; none comes back nil, as an
+// empty playlist does.
+func decodeRemixOf(s string) ([]int64, error) {
+	var ids []int64
+	if err := json.Unmarshal([]byte(s), &ids); err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	return ids, nil
 }
 
 // trackWriteColumns are the columns a write of a track image sets, in the
@@ -39,18 +70,20 @@ const trackOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	metadata_cid = EXCLUDED.metadata_cid, repost_count = EXCLUDED.repost_count,
 	save_count = EXCLUDED.save_count, play_count = EXCLUDED.play_count,
 	created_block = EXCLUDED.created_block, updated_block = EXCLUDED.updated_block,
-	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+	remix_of = EXCLUDED.remix_of, stem_of = EXCLUDED.stem_of, metadata_status = EXCLUDED.metadata_status`
 
 // queueUpsertTracks writes the full image of every changed track in one
 // statement.
-func queueUpsertTracks(batch *pgx.Batch, rows []*discovery.Track) {
+func queueUpsertTracks(batch *pgx.Batch, rows []*discovery.Track) error {
 	if len(rows) == 0 {
-		return
+		return nil
 	}
 	const query = `INSERT INTO tracks (` + trackWriteColumns + `)
 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
 	$10::bigint[], $11::text[], $12::text[], $13::boolean[], $14::boolean[], $15::text[],
-	$16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[])
+	$16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[], $21::bigint[], $22::bigint[],
+	$23::text[], $24::bigint[], $25::text[])
 ` + trackOnConflict
 	n := len(rows)
 	var (
@@ -61,8 +94,15 @@ SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::tex
 		reposts, saves, plays                          = make([]int64, n), make([]int64, n), make([]int64, n)
 		createdBlock, updatedBlock                     = make([]int64, n), make([]int64, n)
 		createdAt, updatedAt                           = make([]int64, n), make([]int64, n)
+		remixOf, status                                = make([]string, n), make([]string, n)
+		stemOf                                         = make([]int64, n)
 	)
 	for i, t := range rows {
+		js, err := encodeRemixOf(t.RemixOf)
+		if err != nil {
+			return fmt.Errorf("track %d remix_of: %w", t.ID, err)
+		}
+		remixOf[i], stemOf[i], status[i] = js, t.StemOf, t.MetadataStatus
 		id[i], owner[i], duration[i] = t.ID, t.OwnerID, t.Duration
 		title[i], slug[i], genre[i], mood[i], tags[i] = t.Title, t.Slug, t.Genre, t.Mood, t.Tags
 		description[i], release[i], trackCID[i], cover[i], metaCID[i] = t.Description, t.ReleaseDate, t.TrackCID, t.CoverArt, t.MetadataCID
@@ -73,7 +113,9 @@ SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::tex
 	}
 	batch.Queue(query, id, owner, title, slug, genre, mood, tags, description, release,
 		duration, trackCID, cover, unlisted, deleted, metaCID,
-		reposts, saves, plays, createdBlock, updatedBlock, createdAt, updatedAt)
+		reposts, saves, plays, createdBlock, updatedBlock, createdAt, updatedAt,
+		remixOf, stemOf, status)
+	return nil
 }
 
 // Track returns the track with the given id, deleted or not: the indexer

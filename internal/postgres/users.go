@@ -16,7 +16,7 @@ import (
 const userColumns = `id, handle, COALESCE(handle_lower, ''), wallet, name, bio, location,
 	profile_picture, cover_photo, artist_pick_id, is_verified, is_deactivated, metadata_cid,
 	follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
-	created_block, updated_block, created_at, updated_at`
+	created_block, updated_block, created_at, updated_at, metadata_status`
 
 func scanUser(row pgx.Row) (*discovery.User, error) {
 	var (
@@ -26,7 +26,7 @@ func scanUser(row pgx.Row) (*discovery.User, error) {
 	err := row.Scan(&u.ID, &u.Handle, &u.HandleLower, &wallet, &u.Name, &u.Bio, &u.Location,
 		&u.ProfilePicture, &u.CoverPhoto, &u.ArtistPickID, &u.IsVerified, &u.IsDeactivated, &u.MetadataCID,
 		&u.FollowerCount, &u.FolloweeCount, &u.TrackCount, &u.PlaylistCount, &u.AlbumCount, &u.RepostCount,
-		&u.CreatedBlock, &u.UpdatedBlock, &u.CreatedAt, &u.UpdatedAt)
+		&u.CreatedBlock, &u.UpdatedBlock, &u.CreatedAt, &u.UpdatedAt, &u.MetadataStatus)
 	if err != nil {
 		return nil, err
 	}
@@ -53,7 +53,7 @@ func collectUsers(rows pgx.Rows) ([]discovery.User, error) {
 const userWriteColumns = `id, handle, handle_lower, name_lower, wallet, name, bio, location,
 	profile_picture, cover_photo, artist_pick_id, is_verified, is_deactivated, metadata_cid,
 	follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
-	created_block, updated_block, created_at, updated_at`
+	created_block, updated_block, created_at, updated_at, metadata_status`
 
 // userOnConflict makes an insert of user images replace existing rows.
 const userOnConflict = `ON CONFLICT (id) DO UPDATE SET
@@ -66,7 +66,8 @@ const userOnConflict = `ON CONFLICT (id) DO UPDATE SET
 	track_count = EXCLUDED.track_count, playlist_count = EXCLUDED.playlist_count,
 	album_count = EXCLUDED.album_count, repost_count = EXCLUDED.repost_count,
 	created_block = EXCLUDED.created_block, updated_block = EXCLUDED.updated_block,
-	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at`
+	created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at,
+	metadata_status = EXCLUDED.metadata_status`
 
 // queueUpsertUsers writes the full image of every given user in one
 // statement. The handle constraint is deferred to commit, so users may
@@ -79,7 +80,7 @@ func queueUpsertUsers(batch *pgx.Batch, rows []*discovery.User) {
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
 	$9::text[], $10::text[], $11::bigint[], $12::boolean[], $13::boolean[], $14::text[],
 	$15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[], $20::bigint[],
-	$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[])
+	$21::bigint[], $22::bigint[], $23::bigint[], $24::bigint[], $25::text[])
 ` + userOnConflict
 	n := len(rows)
 	var (
@@ -92,6 +93,7 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[
 		playlists, albums, reposts            = make([]int64, n), make([]int64, n), make([]int64, n)
 		createdBlock, updatedBlock, createdAt = make([]int64, n), make([]int64, n), make([]int64, n)
 		updatedAt                             = make([]int64, n)
+		status                                = make([]string, n)
 	)
 	for i, u := range rows {
 		id[i], handle[i], nameLower[i], wallet[i], name[i] = u.ID, u.Handle, strings.ToLower(u.Name), lowerHex(u.Wallet), u.Name
@@ -103,12 +105,12 @@ SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[
 		followers[i], followees[i], tracks[i] = u.FollowerCount, u.FolloweeCount, u.TrackCount
 		playlists[i], albums[i], reposts[i] = u.PlaylistCount, u.AlbumCount, u.RepostCount
 		createdBlock[i], updatedBlock[i] = u64(u.CreatedBlock), u64(u.UpdatedBlock)
-		createdAt[i], updatedAt[i] = u64(u.CreatedAt), u64(u.UpdatedAt)
+		createdAt[i], updatedAt[i], status[i] = u64(u.CreatedAt), u64(u.UpdatedAt), u.MetadataStatus
 	}
 	batch.Queue(query, id, handle, handleLower, nameLower, wallet, name, bio, location,
 		picture, cover, pick, verified, deactivated, cid,
 		followers, followees, tracks, playlists, albums, reposts,
-		createdBlock, updatedBlock, createdAt, updatedAt)
+		createdBlock, updatedBlock, createdAt, updatedAt, status)
 }
 
 // User returns the user with the given id, deactivated or not.

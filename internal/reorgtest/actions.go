@@ -7,9 +7,13 @@ import (
 	"math/rand/v2"
 	"sync"
 
+	"github.com/ethereum/go-ethereum/accounts"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/discovery-node/discovery"
+	"github.com/discovery-node/discovery/internal/content"
 	"github.com/discovery-node/discovery/internal/contracts"
 	"github.com/discovery-node/discovery/internal/devchain"
 )
@@ -48,6 +52,9 @@ func UserKey(id int64) *ecdsa.PrivateKey {
 	return k
 }
 
+// AppKey is the key of developer app n in these tests.
+func AppKey(n int64) *ecdsa.PrivateKey { return UserKey(-n) }
+
 // Next returns a random action and the key that signs it.
 func (g *Actions) Next() (contracts.Action, *ecdsa.PrivateKey, error) {
 	a, signer, err := g.draw()
@@ -57,11 +64,17 @@ func (g *Actions) Next() (contracts.Action, *ecdsa.PrivateKey, error) {
 	for i := range a.Nonce {
 		a.Nonce[i] = byte(g.rng.UintN(256))
 	}
-	if g.rng.IntN(25) == 0 {
-		signer = g.rng.Int64N(g.users+2) + 1 // a stranger signs for the user
+	switch g.rng.IntN(20) {
+	case 0:
+		signer = g.rng.Int64N(g.users+2) + 1 // a stranger, or a manager, signs for the user
+	case 1:
+		signer = -(g.rng.Int64N(appCount) + 1) // an app signs for the user
 	}
 	return a, UserKey(signer), nil
 }
+
+// appCount is how many developer app keys the actions use.
+const appCount = 3
 
 // Signed returns the calldata of a manageEntity call relaying the next
 // action to contract.
@@ -145,7 +158,7 @@ func (g *Actions) draw() (contracts.Action, int64, error) {
 		a.EntityType, a.EntityID, a.Action = discovery.EntityUser, g.pick(g.users), discovery.ActionFollow
 	case r < 77:
 		a.EntityType, a.EntityID, a.Action = discovery.EntityUser, g.pick(g.users), discovery.ActionUnfollow
-	case r < 97:
+	case r < 93:
 		social := []string{discovery.ActionRepost, discovery.ActionSave, discovery.ActionRepost, discovery.ActionSave, discovery.ActionUnrepost, discovery.ActionUnsave}
 		a.Action = social[g.rng.IntN(len(social))]
 		if g.rng.IntN(3) == 0 {
@@ -154,11 +167,84 @@ func (g *Actions) draw() (contracts.Action, int64, error) {
 			a.EntityType, a.EntityID = discovery.EntityTrack, g.pick(g.tracks)
 		}
 	case r < 98:
-		a.EntityType, a.EntityID, a.Action = "Grant", user, discovery.ActionCreate // not indexed yet
+		return g.drawProtocol(a, user)
 	default:
 		a.EntityType, a.EntityID, a.Action = discovery.EntityTrack, g.tracks+1, discovery.ActionCreate
 		a.Metadata = `{"cid": "bafy", "data": ` // malformed
 		return a, user, nil
+	}
+	if data != nil {
+		md, err := devchain.Metadata(data)
+		if err != nil {
+			return contracts.Action{}, 0, err
+		}
+		a.Metadata = md
+	}
+	return a, user, nil
+}
+
+// drawProtocol draws the newer actions: subscriptions, remixes and stems,
+// artist picks, deactivation, metadata by CID, developer apps and grants.
+func (g *Actions) drawProtocol(a contracts.Action, user int64) (contracts.Action, int64, error) {
+	var data any
+	switch g.rng.IntN(10) {
+	case 0:
+		a.EntityType, a.EntityID = discovery.EntityUser, g.pick(g.users)
+		a.Action = []string{discovery.ActionSubscribe, discovery.ActionUnsubscribe}[g.rng.IntN(2)]
+	case 1:
+		id := g.tracks + 1
+		g.tracks = id
+		a.EntityType, a.EntityID, a.Action = discovery.EntityTrack, id, discovery.ActionCreate
+		d := map[string]any{"title": g.word() + " " + g.word()}
+		if g.rng.IntN(2) == 0 {
+			d["remix_of"] = map[string]any{"tracks": []map[string]any{{"parent_track_id": g.pick(g.tracks)}}}
+		} else {
+			d["stem_of"] = map[string]any{"parent_track_id": g.pick(g.tracks), "category": "bass"}
+		}
+		data = d
+	case 2:
+		a.EntityType, a.EntityID, a.Action = discovery.EntityUser, user, discovery.ActionUpdate
+		if g.rng.IntN(2) == 0 {
+			data = map[string]any{"artist_pick_track_id": g.pick(g.tracks)}
+		} else {
+			data = map[string]any{"is_deactivated": g.rng.IntN(2) == 0}
+		}
+	case 3:
+		// Metadata by CID: indexed pending; no worker runs here, so only the
+		// chain-derived part counts.
+		a.EntityType, a.EntityID, a.Action = discovery.EntityTrack, g.pick(g.tracks), discovery.ActionUpdate
+		a.Metadata = devchain.CID([]byte(g.word()))
+		return a, user, nil
+	case 4, 5:
+		n := g.rng.Int64N(appCount) + 1
+		a.EntityType, a.EntityID = discovery.EntityDeveloperApp, 1
+		app := crypto.PubkeyToAddress(AppKey(n).PublicKey)
+		if g.rng.IntN(4) == 0 {
+			a.Action, data = discovery.ActionDelete, map[string]any{"address": app.Hex()}
+			break
+		}
+		msg := content.AppMessage(app, user)
+		sig, err := crypto.Sign(accounts.TextHash([]byte(msg)), AppKey(n))
+		if err != nil {
+			return contracts.Action{}, 0, err
+		}
+		sig[crypto.RecoveryIDOffset] += 27
+		a.Action = discovery.ActionCreate
+		data = map[string]any{"address": app.Hex(), "name": g.word(), "app_signature": map[string]any{"message": msg, "signature": hexutil.Encode(sig)}}
+	case 6, 7:
+		var grantee common.Address
+		if g.rng.IntN(2) == 0 {
+			grantee = crypto.PubkeyToAddress(AppKey(g.rng.Int64N(appCount) + 1).PublicKey)
+		} else {
+			grantee = crypto.PubkeyToAddress(UserKey(g.pick(g.users)).PublicKey)
+		}
+		a.EntityType, a.EntityID = discovery.EntityGrant, 1
+		a.Action = []string{discovery.ActionCreate, discovery.ActionCreate, discovery.ActionDelete}[g.rng.IntN(3)]
+		data = map[string]any{"grantee_address": grantee.Hex()}
+	default:
+		a.EntityType, a.EntityID = discovery.EntityGrant, 1
+		a.Action = []string{discovery.ActionApprove, discovery.ActionApprove, discovery.ActionReject}[g.rng.IntN(3)]
+		data = map[string]any{"grantor_user_id": g.pick(g.users)}
 	}
 	if data != nil {
 		md, err := devchain.Metadata(data)

@@ -162,7 +162,8 @@ func checkExtends(ctx context.Context, tx *sql.Tx, b discovery.BlockRef) (headBl
 // writeRows brings every row of rs to its image there: a nil image deletes
 // the row. ApplyBlock writes a block's new images with it, RevertBlock the
 // prior ones. Rows are removed before any is written, so a handle freed by
-// a removed user is free for a written one.
+// a removed user is free for a written one. The remix edges of every track
+// touched are rebuilt from the rows as written.
 func writeRows(ctx context.Context, tx *sql.Tx, rs discovery.RowSet) error {
 	users, delUsers := discovery.SplitRows(rs.Users, cmp.Compare[int64])
 	tracks, delTracks := discovery.SplitRows(rs.Tracks, cmp.Compare[int64])
@@ -170,6 +171,11 @@ func writeRows(ctx context.Context, tx *sql.Tx, rs discovery.RowSet) error {
 	follows, delFollows := discovery.SplitRows(rs.Follows, discovery.CompareFollowKeys)
 	reposts, delReposts := discovery.SplitRows(rs.Reposts, discovery.CompareItemKeys)
 	saves, delSaves := discovery.SplitRows(rs.Saves, discovery.CompareItemKeys)
+	subs, delSubs := discovery.SplitRows(rs.Subscriptions, discovery.CompareFollowKeys)
+	routes, delRoutes := discovery.SplitRows(rs.Routes, discovery.CompareRouteKeys)
+	apps, delApps := discovery.SplitRows(rs.DeveloperApps, discovery.CompareAddresses)
+	grants, delGrants := discovery.SplitRows(rs.Grants, discovery.CompareGrantKeys)
+	playDays, delPlayDays := discovery.SplitRows(rs.PlayDays, discovery.ComparePlayDayKeys)
 
 	steps := []func() error{
 		func() error { return deleteByID(ctx, tx, "users", `DELETE FROM users WHERE id = ?`, delUsers) },
@@ -177,15 +183,26 @@ func writeRows(ctx context.Context, tx *sql.Tx, rs discovery.RowSet) error {
 		func() error {
 			return deleteByID(ctx, tx, "playlists", `DELETE FROM playlists WHERE id = ?`, delPlaylists)
 		},
-		func() error { return deleteFollows(ctx, tx, delFollows) },
+		func() error { return deleteEdges(ctx, tx, followsSQL, delFollows) },
 		func() error { return deleteItems(ctx, tx, repostsSQL, delReposts) },
 		func() error { return deleteItems(ctx, tx, savesSQL, delSaves) },
+		func() error { return deleteEdges(ctx, tx, subscriptionsSQL, delSubs) },
+		func() error { return deleteRoutes(ctx, tx, delRoutes) },
+		func() error { return deleteDeveloperApps(ctx, tx, delApps) },
+		func() error { return deleteGrants(ctx, tx, delGrants) },
+		func() error { return deletePlayDays(ctx, tx, delPlayDays) },
 		func() error { return upsertUsers(ctx, tx, users) },
 		func() error { return upsertTracks(ctx, tx, tracks) },
+		func() error { return syncRemixes(ctx, tx, trackIDs(tracks, delTracks)) },
 		func() error { return upsertPlaylists(ctx, tx, playlists) },
-		func() error { return upsertFollows(ctx, tx, follows) },
+		func() error { return upsertEdges(ctx, tx, followsSQL, follows) },
 		func() error { return upsertItems(ctx, tx, repostsSQL, reposts) },
 		func() error { return upsertItems(ctx, tx, savesSQL, saves) },
+		func() error { return upsertEdges(ctx, tx, subscriptionsSQL, subs) },
+		func() error { return upsertRoutes(ctx, tx, routes) },
+		func() error { return upsertDeveloperApps(ctx, tx, apps) },
+		func() error { return upsertGrants(ctx, tx, grants) },
+		func() error { return upsertPlayDays(ctx, tx, playDays) },
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
@@ -193,6 +210,15 @@ func writeRows(ctx context.Context, tx *sql.Tx, rs discovery.RowSet) error {
 		}
 	}
 	return nil
+}
+
+// trackIDs lists the ids of written and removed tracks.
+func trackIDs(written []*discovery.Track, removed []int64) []int64 {
+	ids := make([]int64, 0, len(written)+len(removed))
+	for _, t := range written {
+		ids = append(ids, t.ID)
+	}
+	return append(ids, removed...)
 }
 
 // deleteByID removes entity rows by id.

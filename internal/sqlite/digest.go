@@ -47,7 +47,8 @@ type rowsQuerier interface {
 }
 
 // digestTables lists every table of chain-derived state with how to read
-// its rows as the read methods return them.
+// its rows as the read methods return them. track_remixes (derived from
+// tracks) and metadata_attempts (not chain state) are left out.
 var digestTables = []struct {
 	table, query string
 	scan         func(scanner) (any, error)
@@ -55,9 +56,14 @@ var digestTables = []struct {
 	{discovery.TableUsers, `SELECT ` + userColumns + ` FROM users`, byValue(scanUser)},
 	{discovery.TableTracks, `SELECT ` + trackColumns + ` FROM tracks`, byValue(scanTrack)},
 	{discovery.TablePlaylists, `SELECT ` + playlistColumns + ` FROM playlists`, byValue(scanPlaylist)},
-	{discovery.TableFollows, `SELECT ` + followColumns + ` FROM follows`, byValue(scanFollow)},
+	{discovery.TableFollows, followsSQL.all, byValue(scanFollow)},
 	{discovery.TableReposts, repostsSQL.all, byValue(scanItem)},
 	{discovery.TableSaves, savesSQL.all, byValue(scanItem)},
+	{discovery.TableSubscriptions, subscriptionsSQL.all, byValue(scanFollow)},
+	{discovery.TableRoutes, `SELECT ` + routeColumns + ` FROM routes`, byValue(scanRoute)},
+	{discovery.TableDeveloperApps, `SELECT ` + developerAppColumns + ` FROM developer_apps`, byValue(scanDeveloperApp)},
+	{discovery.TableGrants, `SELECT ` + grantColumns + ` FROM grants`, byValue(scanGrant)},
+	{discovery.TablePlayDays, `SELECT ` + playDayColumns + ` FROM play_days`, byValue(scanPlayDay)},
 	{discovery.TableRejected, `SELECT ` + rejectedColumns + ` FROM rejected_actions`, func(r scanner) (any, error) { return scanRejected(r) }},
 }
 

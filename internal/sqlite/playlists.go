@@ -12,7 +12,7 @@ import (
 
 // playlistColumns is the select list scanPlaylist reads, in its order.
 const playlistColumns = `id, owner_id, name, slug, description, cover_art, is_album, is_private, is_delete,
-	tracks, metadata_cid, repost_count, save_count, created_block, updated_block, created_at, updated_at`
+	tracks, metadata_cid, metadata_status, repost_count, save_count, created_block, updated_block, created_at, updated_at`
 
 func scanPlaylist(row scanner) (*discovery.Playlist, error) {
 	var (
@@ -20,7 +20,7 @@ func scanPlaylist(row scanner) (*discovery.Playlist, error) {
 		tracks string
 	)
 	err := row.Scan(&p.ID, &p.OwnerID, &p.Name, &p.Slug, &p.Description, &p.CoverArt, &p.IsAlbum, &p.IsPrivate, &p.IsDelete,
-		&tracks, &p.MetadataCID, &p.RepostCount, &p.SaveCount, &p.CreatedBlock, &p.UpdatedBlock, &p.CreatedAt, &p.UpdatedAt)
+		&tracks, &p.MetadataCID, &p.MetadataStatus, &p.RepostCount, &p.SaveCount, &p.CreatedBlock, &p.UpdatedBlock, &p.CreatedAt, &p.UpdatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -56,13 +56,14 @@ func decodePlaylistTracks(s string) ([]discovery.PlaylistTrack, error) {
 func upsertPlaylists(ctx context.Context, tx *sql.Tx, rows []*discovery.Playlist) error {
 	const query = `
 INSERT INTO playlists (id, owner_id, name, slug, description, cover_art, is_album, is_private, is_delete,
-	tracks, metadata_cid, repost_count, save_count, created_block, updated_block, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	tracks, metadata_cid, metadata_status, repost_count, save_count, created_block, updated_block, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	owner_id = excluded.owner_id, name = excluded.name, slug = excluded.slug,
 	description = excluded.description, cover_art = excluded.cover_art, is_album = excluded.is_album,
 	is_private = excluded.is_private, is_delete = excluded.is_delete, tracks = excluded.tracks,
-	metadata_cid = excluded.metadata_cid, repost_count = excluded.repost_count,
+	metadata_cid = excluded.metadata_cid, metadata_status = excluded.metadata_status,
+	repost_count = excluded.repost_count,
 	save_count = excluded.save_count, created_block = excluded.created_block,
 	updated_block = excluded.updated_block, created_at = excluded.created_at, updated_at = excluded.updated_at`
 	err := execEach(ctx, tx, query, rows, func(p *discovery.Playlist) ([]any, error) {
@@ -71,7 +72,7 @@ ON CONFLICT (id) DO UPDATE SET
 			return nil, fmt.Errorf("playlist %d tracks: %w", p.ID, err)
 		}
 		return []any{p.ID, p.OwnerID, p.Name, p.Slug, p.Description, p.CoverArt, p.IsAlbum, p.IsPrivate, p.IsDelete,
-			js, p.MetadataCID, p.RepostCount, p.SaveCount, u64(p.CreatedBlock), u64(p.UpdatedBlock),
+			js, p.MetadataCID, p.MetadataStatus, p.RepostCount, p.SaveCount, u64(p.CreatedBlock), u64(p.UpdatedBlock),
 			u64(p.CreatedAt), u64(p.UpdatedAt)}, nil
 	})
 	if err != nil {

@@ -91,21 +91,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
+	p, err := migrationProvider(db)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("up: %w", err)
+	}
+	return nil
+}
+
+// migrationProvider runs the embedded migrations on db.
+func migrationProvider(db *sql.DB) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
-		return fmt.Errorf("migrations dir: %w", err)
+		return nil, fmt.Errorf("migrations dir: %w", err)
 	}
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
 		goose.WithTableName(versionTable),
 		goose.WithDisableGlobalRegistry(true),
 	)
 	if err != nil {
-		return fmt.Errorf("goose provider: %w", err)
+		return nil, fmt.Errorf("goose provider: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("up: %w", err)
-	}
-	return nil
+	return p, nil
 }
 
 // versionTable is goose's bookkeeping table, named after the content schema

@@ -6,13 +6,17 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/discovery-node/discovery"
 )
 
 // undoImage is a block's Prior as kept in the undo table until the block
 // is final: each table's prior images as a list in key order, so the same
 // Prior always encodes to the same bytes (JSON cannot key a map by a
-// struct). A nil row means the block created that row.
+// struct). A nil row means the block created that row. Images written
+// before a field existed decode with its zero value, which is the column's
+// default.
 type undoImage struct {
 	Users     []undoRow[int64, discovery.User]                   `json:"users,omitempty"`
 	Tracks    []undoRow[int64, discovery.Track]                  `json:"tracks,omitempty"`
@@ -20,6 +24,12 @@ type undoImage struct {
 	Follows   []undoRow[discovery.FollowKey, discovery.Follow]   `json:"follows,omitempty"`
 	Reposts   []undoRow[discovery.ItemKey, discovery.ItemAction] `json:"reposts,omitempty"`
 	Saves     []undoRow[discovery.ItemKey, discovery.ItemAction] `json:"saves,omitempty"`
+
+	Subscriptions []undoRow[discovery.FollowKey, discovery.Follow]   `json:"subscriptions,omitempty"`
+	Routes        []undoRow[discovery.RouteKey, discovery.Route]     `json:"routes,omitempty"`
+	DeveloperApps []undoRow[common.Address, discovery.DeveloperApp]  `json:"developer_apps,omitempty"`
+	Grants        []undoRow[discovery.GrantKey, discovery.Grant]     `json:"grants,omitempty"`
+	PlayDays      []undoRow[discovery.PlayDayKey, discovery.PlayDay] `json:"play_days,omitempty"`
 }
 
 type undoRow[K, V any] struct {
@@ -35,6 +45,12 @@ func encodeUndo(prior discovery.RowSet) ([]byte, error) {
 		Follows:   undoRows(prior.Follows, discovery.CompareFollowKeys),
 		Reposts:   undoRows(prior.Reposts, discovery.CompareItemKeys),
 		Saves:     undoRows(prior.Saves, discovery.CompareItemKeys),
+
+		Subscriptions: undoRows(prior.Subscriptions, discovery.CompareFollowKeys),
+		Routes:        undoRows(prior.Routes, discovery.CompareRouteKeys),
+		DeveloperApps: undoRows(prior.DeveloperApps, discovery.CompareAddresses),
+		Grants:        undoRows(prior.Grants, discovery.CompareGrantKeys),
+		PlayDays:      undoRows(prior.PlayDays, discovery.ComparePlayDayKeys),
 	})
 }
 
@@ -58,6 +74,11 @@ func decodeUndo(data []byte) (discovery.RowSet, error) {
 	fill(rs.Follows, u.Follows)
 	fill(rs.Reposts, u.Reposts)
 	fill(rs.Saves, u.Saves)
+	fill(rs.Subscriptions, u.Subscriptions)
+	fill(rs.Routes, u.Routes)
+	fill(rs.DeveloperApps, u.DeveloperApps)
+	fill(rs.Grants, u.Grants)
+	fill(rs.PlayDays, u.PlayDays)
 	return rs, nil
 }
 

@@ -21,7 +21,7 @@ type scanner interface {
 // userColumns is the select list scanUser reads, in its order.
 const userColumns = `id, handle, COALESCE(handle_lower, ''), wallet, name, bio, location,
 	profile_picture, cover_photo, artist_pick_id, is_verified, is_deactivated, metadata_cid,
-	follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
+	metadata_status, follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
 	created_block, updated_block, created_at, updated_at`
 
 func scanUser(row scanner) (*discovery.User, error) {
@@ -31,7 +31,7 @@ func scanUser(row scanner) (*discovery.User, error) {
 	)
 	err := row.Scan(&u.ID, &u.Handle, &u.HandleLower, &wallet, &u.Name, &u.Bio, &u.Location,
 		&u.ProfilePicture, &u.CoverPhoto, &u.ArtistPickID, &u.IsVerified, &u.IsDeactivated, &u.MetadataCID,
-		&u.FollowerCount, &u.FolloweeCount, &u.TrackCount, &u.PlaylistCount, &u.AlbumCount, &u.RepostCount,
+		&u.MetadataStatus, &u.FollowerCount, &u.FolloweeCount, &u.TrackCount, &u.PlaylistCount, &u.AlbumCount, &u.RepostCount,
 		&u.CreatedBlock, &u.UpdatedBlock, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return nil, err
@@ -78,15 +78,16 @@ func upsertUsers(ctx context.Context, tx *sql.Tx, rows []*discovery.User) error 
 	const query = `
 INSERT INTO users (id, handle, handle_lower, name_lower, wallet, name, bio, location,
 	profile_picture, cover_photo, artist_pick_id, is_verified, is_deactivated, metadata_cid,
-	follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
+	metadata_status, follower_count, followee_count, track_count, playlist_count, album_count, repost_count,
 	created_block, updated_block, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
 	handle = excluded.handle, handle_lower = excluded.handle_lower, name_lower = excluded.name_lower,
 	wallet = excluded.wallet, name = excluded.name, bio = excluded.bio, location = excluded.location,
 	profile_picture = excluded.profile_picture, cover_photo = excluded.cover_photo,
 	artist_pick_id = excluded.artist_pick_id, is_verified = excluded.is_verified,
 	is_deactivated = excluded.is_deactivated, metadata_cid = excluded.metadata_cid,
+	metadata_status = excluded.metadata_status,
 	follower_count = excluded.follower_count, followee_count = excluded.followee_count,
 	track_count = excluded.track_count, playlist_count = excluded.playlist_count,
 	album_count = excluded.album_count, repost_count = excluded.repost_count,
@@ -95,7 +96,7 @@ ON CONFLICT (id) DO UPDATE SET
 	err = execEach(ctx, tx, query, rows, func(u *discovery.User) ([]any, error) {
 		return []any{u.ID, u.Handle, nullIfEmpty(u.HandleLower), strings.ToLower(u.Name), lowerHex(u.Wallet),
 			u.Name, u.Bio, u.Location, u.ProfilePicture, u.CoverPhoto, u.ArtistPickID, u.IsVerified,
-			u.IsDeactivated, u.MetadataCID, u.FollowerCount, u.FolloweeCount, u.TrackCount,
+			u.IsDeactivated, u.MetadataCID, u.MetadataStatus, u.FollowerCount, u.FolloweeCount, u.TrackCount,
 			u.PlaylistCount, u.AlbumCount, u.RepostCount, u64(u.CreatedBlock), u64(u.UpdatedBlock),
 			u64(u.CreatedAt), u64(u.UpdatedAt)}, nil
 	})

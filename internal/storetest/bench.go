@@ -10,8 +10,9 @@ import (
 )
 
 // BenchRevert times reverting 1, 16 and 64 blocks of realistic content
-// (about 500 changed rows each: new users, tracks, follows, unfollows,
-// reposts, saves, the counts they move, rejected actions) on top of some
+// (about 600 changed rows each: new users, tracks with their routes,
+// follows, unfollows, subscriptions, reposts, saves, plays by day, the
+// counts they move, rejected actions) on top of some
 // history. Between iterations the blocks are applied again, untimed. open
 // must return a new, empty store and close it when the benchmark ends.
 func BenchRevert(b *testing.B, open func(b *testing.B) discovery.Store) {
@@ -56,7 +57,8 @@ func BenchRevert(b *testing.B, open func(b *testing.B) discovery.Store) {
 }
 
 func changedRows(c *discovery.Changes) int {
-	return len(c.Users) + len(c.Tracks) + len(c.Playlists) + len(c.Follows) + len(c.Reposts) + len(c.Saves) + len(c.Rejected)
+	return len(c.Users) + len(c.Tracks) + len(c.Playlists) + len(c.Follows) + len(c.Reposts) + len(c.Saves) +
+		len(c.Subscriptions) + len(c.Routes) + len(c.DeveloperApps) + len(c.Grants) + len(c.PlayDays) + len(c.Rejected)
 }
 
 // benchGen makes blocks of plausible content, deterministically, keeping
@@ -88,8 +90,31 @@ func (g *benchGen) next() (discovery.BlockRef, *discovery.Changes) {
 	for range 25 {
 		g.tracks++
 		owner := g.someUser()
-		c.Tracks[g.tracks] = track(g.tracks, owner, n)
+		tr := track(g.tracks, owner, n)
+		c.Tracks[g.tracks] = tr
+		r := route(owner, discovery.ItemTrack, tr.Slug, tr.ID, true, n)
+		c.Routes[r.RouteKey] = r
 		g.userOf(c, owner).TrackCount++
+	}
+	for range 20 {
+		k := discovery.FollowKey{FollowerID: g.someUser(), FolloweeID: g.someUser()}
+		if k.FollowerID == k.FolloweeID || g.m.rows.Subscriptions[k] != nil || c.Subscriptions[k] != nil {
+			continue
+		}
+		c.Subscriptions[k] = follow(k.FollowerID, k.FolloweeID, n)
+	}
+	for range 60 {
+		k := discovery.PlayDayKey{TrackID: 1 + g.rnd.Int64N(g.tracks), Day: int64(n / 8)}
+		d, ok := c.PlayDays[k]
+		if !ok {
+			d = &discovery.PlayDay{PlayDayKey: k}
+			if old := g.m.rows.PlayDays[k]; old != nil {
+				*d = *old
+			}
+			c.PlayDays[k] = d
+		}
+		d.Count++
+		g.trackOf(c, k.TrackID).PlayCount++
 	}
 	for range 80 {
 		k := discovery.FollowKey{FollowerID: g.someUser(), FolloweeID: g.someUser()}
