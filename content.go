@@ -279,6 +279,9 @@ type ContentQueries interface {
 type Store interface {
 	EntityReader
 	ContentQueries
+	ListQueries
+	SearchQueries
+	TrendingQueries
 	MetadataStore
 	// Head returns the newest indexed block (the checkpoint); ok is false
 	// before the first block.

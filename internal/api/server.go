@@ -25,6 +25,9 @@ type Config struct {
 // Store is what the API reads: the content queries and the indexed head.
 type Store interface {
 	discovery.ContentQueries
+	discovery.ListQueries
+	discovery.SearchQueries
+	discovery.TrendingQueries
 	Route(ctx context.Context, k discovery.RouteKey) (r *discovery.Route, ok bool, err error)
 	Head(ctx context.Context) (b discovery.BlockRef, ok bool, err error)
 	StateDigest(ctx context.Context) (discovery.Digest, error)
