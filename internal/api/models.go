@@ -75,6 +75,11 @@ type trackJSON struct {
 	IsStreamable        bool            `json:"is_streamable"`
 	RemixOf             remixParentJSON `json:"remix_of"`
 	User                userJSON        `json:"user"`
+	// Lists @audius/sdk maps over without checking they exist; Discovery
+	// has no followee activity or segments to put in them yet.
+	FolloweeReposts   []struct{} `json:"followee_reposts"`
+	FolloweeFavorites []struct{} `json:"followee_favorites"`
+	TrackSegments     []struct{} `json:"track_segments"`
 }
 
 type remixParentJSON struct {
@@ -100,6 +105,10 @@ type playlistJSON struct {
 	TrackCount           int64              `json:"track_count"`
 	Access               accessJSON         `json:"access"`
 	User                 userJSON           `json:"user"`
+	// Lists @audius/sdk maps over without checking they exist.
+	FolloweeReposts   []struct{}         `json:"followee_reposts"`
+	FolloweeFavorites []struct{}         `json:"followee_favorites"`
+	AddedTimestamps   []playlistItemJSON `json:"added_timestamps"`
 }
 
 type playlistItemJSON struct {
@@ -178,6 +187,8 @@ func newTrackJSON(t *discovery.Track, owner *discovery.User) trackJSON {
 		IsStreamable:  true,
 		RemixOf:       remixParentJSON{Tracks: remixParents(t.RemixOf)},
 		User:          newUserJSON(owner),
+
+		FolloweeReposts: []struct{}{}, FolloweeFavorites: []struct{}{}, TrackSegments: []struct{}{},
 	}
 }
 
@@ -214,6 +225,8 @@ func newPlaylistJSON(p *discovery.Playlist, owner *discovery.User) playlistJSON 
 		TrackCount:       int64(len(p.Tracks)),
 		Access:           accessJSON{Stream: true, Download: true},
 		User:             newUserJSON(owner),
+
+		FolloweeReposts: []struct{}{}, FolloweeFavorites: []struct{}{},
 	}
 	for i, t := range p.Tracks {
 		j.PlaylistContents[i] = playlistItemJSON{
@@ -222,6 +235,7 @@ func newPlaylistJSON(p *discovery.Playlist, owner *discovery.User) playlistJSON 
 			MetadataTimestamp: t.MetadataTimestamp,
 		}
 	}
+	j.AddedTimestamps = j.PlaylistContents
 	if p.CoverArt != "" {
 		img := squareImage(p.CoverArt)
 		j.Artwork = &img
