@@ -18,11 +18,16 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	var dataDir, db, logLevel string
 	var blockTime time.Duration
 	var cfg nodeConfig
+	var proto protocolFlags
 	f.string(&dataDir, "data-dir", "DISCOVERY_DATA_DIR", ".discovery", "directory holding the dev chain and the index")
 	f.duration(&blockTime, "block-time", "DISCOVERY_BLOCK_TIME", time.Second, "interval between blocks of the embedded chain")
 	f.string(&db, "db", "DISCOVERY_DB", "", "store: postgres://user@host/db or sqlite:PATH (default sqlite:<data-dir>/discovery.db)")
 	addNodeFlags(f, &cfg, &logLevel)
+	proto.add(f, &cfg, "none", false)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := proto.apply(&cfg); err != nil {
 		return err
 	}
 	if blockTime < 10*time.Millisecond || blockTime > time.Hour {
@@ -56,8 +61,10 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	}
 	defer store.Close()
 
-	cfg.contract = chain.Contract()
+	// The demo's plays and User Verify actions count only with the
+	// chain's Plays contract and the demo verifier configured.
+	cfg.contract, cfg.plays, cfg.verifier = chain.Contract(), chain.Plays(), chain.Verifier()
 	cfg.fromBlock = chain.DeployBlock()
-	logger.Info("dev chain ready", "contract", cfg.contract.Hex(), "deploy_block", cfg.fromBlock, "took", time.Since(started).Round(time.Millisecond))
+	logger.Info("dev chain ready", "contract", cfg.contract.Hex(), "plays", cfg.plays.Hex(), "deploy_block", cfg.fromBlock, "took", time.Since(started).Round(time.Millisecond))
 	return serveNode(ctx, logger, stdout, store, []*rpc.Client{rc}, cfg)
 }

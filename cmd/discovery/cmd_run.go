@@ -17,13 +17,18 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 	var rpcURLs listFlag
 	var skipSyncWait bool
 	var cfg nodeConfig
+	var proto protocolFlags
 	f.list(&rpcURLs, "rpc", "DISCOVERY_RPC", "JSON-RPC URL of a chain node (http, ws or IPC path); repeat or comma-separate for failover, first preferred")
 	f.string(&contract, "contract", "DISCOVERY_CONTRACT", "", "address of the EntityManager contract")
 	f.uint64(&cfg.fromBlock, "from-block", "DISCOVERY_FROM_BLOCK", 0, "first block to index when there is no checkpoint yet (the deploy block)")
 	f.string(&db, "db", "DISCOVERY_DB", "", "store: postgres://user@host/db or sqlite:PATH")
 	f.BoolVar(&skipSyncWait, "skip-sync-wait", f.env("DISCOVERY_SKIP_SYNC_WAIT", "") == "true", "follow the head without waiting for eth_syncing to report the node synced (env DISCOVERY_SKIP_SYNC_WAIT=true)")
 	addNodeFlags(f, &cfg, &logLevel)
+	proto.add(f, &cfg, "protocol", true)
 	if err := f.parse(args); err != nil {
+		return err
+	}
+	if err := proto.apply(&cfg); err != nil {
 		return err
 	}
 	cfg.waitSynced = !skipSyncWait
@@ -39,6 +44,9 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 		return fmt.Errorf("--contract %q: want the 0x-prefixed address of the EntityManager contract", contract)
 	}
 	cfg.contract = common.HexToAddress(contract)
+	if cfg.plays == cfg.contract {
+		return fmt.Errorf("--plays-contract %s is the --contract address: want the Plays contract, which is deployed separately", cfg.plays.Hex())
+	}
 	if db == "" {
 		return fmt.Errorf("--db is required: postgres://user@host/db or sqlite:PATH")
 	}

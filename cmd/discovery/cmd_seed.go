@@ -13,9 +13,10 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 )
 
-// runSeed deploys EntityManager to any chain and seeds the demo content, the
-// way the old setup script added four creators, then prints what `discovery
-// run` needs: the contract address and the deploy block.
+// runSeed deploys EntityManager and Plays to any chain and seeds the demo
+// content, the way the old setup script added four creators, then prints
+// what `discovery run` needs: the contract addresses, the demo's verifier
+// and the deploy block.
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	f := newFlags("seed", getenv, stderr)
 	var rpcURL, keyHex, logLevel string
@@ -23,7 +24,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	f.string(&rpcURL, "rpc", "DISCOVERY_RPC", "", "JSON-RPC URL of the chain node")
 	f.string(&keyHex, "key", "DISCOVERY_SEED_KEY", "", "hex private key of a funded account that deploys and relays (pays gas)")
 	f.string(&logLevel, "log-level", "DISCOVERY_LOG_LEVEL", "info", "debug, info, warn or error")
-	f.BoolVar(&asJSON, "json", false, "also print everything seeded (users, tracks, ids, invalid actions) as one JSON line")
+	f.BoolVar(&asJSON, "json", false, "also print everything seeded (users, tracks, apps, grants, plays, ids, invalid actions) as one JSON line")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -55,17 +56,17 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("relayer %s has no funds on chain %s: fund it or pass another --key", relayer.Hex(), chainID)
 	}
 
-	logger.Info("deploying EntityManager", "chain_id", chainID, "relayer", relayer.Hex())
-	addr, block, err := devchain.Deploy(ctx, client, key, chainID)
+	logger.Info("deploying EntityManager and Plays", "chain_id", chainID, "relayer", relayer.Hex())
+	d, err := devchain.DeployAll(ctx, client, key, chainID)
 	if err != nil {
-		return fmt.Errorf("deploy EntityManager: %w", err)
+		return fmt.Errorf("deploy contracts: %w", err)
 	}
-	logger.Info("seeding demo content", "contract", addr.Hex(), "deploy_block", block)
-	res, err := devchain.Seed(ctx, client, chainID, addr, key)
+	logger.Info("seeding demo content", "contract", d.EntityManager.Hex(), "plays", d.Plays.Hex(), "deploy_block", d.Block)
+	res, err := devchain.Seed(ctx, client, chainID, d, key)
 	if err != nil {
 		return fmt.Errorf("seed demo content: %w", err)
 	}
-	fmt.Fprintf(stdout, "contract %s\ndeploy-block %d\n", addr.Hex(), block)
+	fmt.Fprintf(stdout, "contract %s\nplays-contract %s\nverifier %s\ndeploy-block %d\n", d.EntityManager.Hex(), d.Plays.Hex(), res.Verifier.Hex(), d.Block)
 	fmt.Fprintf(stdout, "seeded %d actions (%d users, %d tracks, %d playlists) in blocks %d-%d\n",
 		res.Actions, len(res.Users), len(res.Tracks), len(res.Playlists), res.FirstBlock, res.LastBlock)
 	if asJSON {
@@ -75,6 +76,9 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		fmt.Fprintf(stdout, "%s\n", b)
 	}
-	fmt.Fprintf(stdout, "next: discovery run --rpc %s --contract %s --from-block %d --db ...\n", redact(rpcURL), addr.Hex(), block)
+	// The demo uses small ids, so the node must not hold it to the
+	// shared protocol's id offsets.
+	fmt.Fprintf(stdout, "next: discovery run --rpc %s --contract %s --plays-contract %s --verifier %s --id-offsets none --from-block %d --db ...\n",
+		redact(rpcURL), d.EntityManager.Hex(), d.Plays.Hex(), res.Verifier.Hex(), d.Block)
 	return nil
 }

@@ -23,21 +23,33 @@ type apiUser struct {
 	TrackCount    int64  `json:"track_count"`
 	PlaylistCount int64  `json:"playlist_count"`
 	AlbumCount    int64  `json:"album_count"`
+	IsVerified    bool   `json:"is_verified"`
+	ArtistPickID  string `json:"artist_pick_track_id"`
 }
 
 type apiTrack struct {
-	ID            string  `json:"id"`
-	Title         string  `json:"title"`
-	RepostCount   int64   `json:"repost_count"`
-	FavoriteCount int64   `json:"favorite_count"`
-	Permalink     string  `json:"permalink"`
-	User          apiUser `json:"user"`
+	ID            string   `json:"id"`
+	Title         string   `json:"title"`
+	Description   string   `json:"description"`
+	RepostCount   int64    `json:"repost_count"`
+	FavoriteCount int64    `json:"favorite_count"`
+	PlayCount     int64    `json:"play_count"`
+	Permalink     string   `json:"permalink"`
+	RemixOf       apiRemix `json:"remix_of"`
+	User          apiUser  `json:"user"`
+}
+
+type apiRemix struct {
+	Tracks []struct {
+		ParentTrackID string `json:"parent_track_id"`
+	} `json:"tracks"`
 }
 
 type apiPlaylist struct {
 	ID            string `json:"id"`
 	Name          string `json:"playlist_name"`
 	IsAlbum       bool   `json:"is_album"`
+	Permalink     string `json:"permalink"`
 	RepostCount   int64  `json:"repost_count"`
 	FavoriteCount int64  `json:"favorite_count"`
 	Contents      []struct {
@@ -75,9 +87,9 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 	if len(res.Users) < 4 || len(res.Tracks) < 8 || len(res.Playlists) < 1 || len(res.Follows) == 0 || len(res.Reposts) == 0 || len(res.Saves) == 0 {
 		t.Fatalf("demo content too small: %+v", res)
 	}
-	live := map[int64]bool{}
-	for _, tr := range res.Tracks {
-		live[tr.ID] = !tr.Deleted
+	handles := map[int64]string{}
+	for _, u := range res.Users {
+		handles[u.ID] = u.Handle
 	}
 	count := func(keys []discovery.ItemKey, itemType string, id int64) (n int64) {
 		for _, k := range keys {
@@ -105,7 +117,7 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 		var playlists, albums int64
 		for _, pl := range res.Playlists {
 			switch {
-			case pl.OwnerID != u.ID:
+			case pl.OwnerID != u.ID, pl.Deleted:
 			case pl.IsAlbum:
 				albums++
 			default:
@@ -116,12 +128,17 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 		for _, tr := range res.Tracks {
 			if tr.OwnerID == u.ID && !tr.Deleted {
 				tracks++
-				wantTracks = append(wantTracks, hashid.Encode(tr.ID))
+				if tr.StemOf == 0 { // stems are listed under their parent, as the reference API does
+					wantTracks = append(wantTracks, hashid.Encode(tr.ID))
+				}
 			}
 		}
 		want := apiUser{ID: hashid.Encode(u.ID), Handle: u.Handle, Name: u.Name, Wallet: strings.ToLower(u.Wallet.Hex()),
 			FollowerCount: followers, FolloweeCount: followees, TrackCount: tracks,
-			PlaylistCount: playlists, AlbumCount: albums}
+			PlaylistCount: playlists, AlbumCount: albums, IsVerified: u.Verified}
+		if u.ArtistPickID != 0 {
+			want.ArtistPickID = hashid.Encode(u.ArtistPickID)
+		}
 		if got.Data != want {
 			t.Errorf("user %s:\n got %+v\nwant %+v", u.Handle, got.Data, want)
 		}
@@ -169,9 +186,19 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 			}
 			continue
 		}
-		if code != 200 || got.Data.Title != tr.Title || got.Data.User.ID != hashid.Encode(tr.OwnerID) ||
+		var parents []string
+		for _, r := range got.Data.RemixOf.Tracks {
+			parents = append(parents, r.ParentTrackID)
+		}
+		var wantParents []string
+		for _, id := range tr.RemixOf {
+			wantParents = append(wantParents, hashid.Encode(id))
+		}
+		if code != 200 || got.Data.Title != tr.Title || got.Data.Description != tr.Description || got.Data.User.ID != hashid.Encode(tr.OwnerID) ||
 			got.Data.RepostCount != count(res.Reposts, discovery.ItemTrack, tr.ID) ||
-			got.Data.FavoriteCount != count(res.Saves, discovery.ItemTrack, tr.ID) {
+			got.Data.FavoriteCount != count(res.Saves, discovery.ItemTrack, tr.ID) ||
+			got.Data.PlayCount != tr.PlayCount || !slices.Equal(parents, wantParents) ||
+			got.Data.Permalink != "/"+handles[tr.OwnerID]+"/"+tr.Slugs[0] {
 			t.Errorf("track %d: status %d, got %+v, want %+v with %d reposts and %d saves", tr.ID, code, got.Data, tr,
 				count(res.Reposts, discovery.ItemTrack, tr.ID), count(res.Saves, discovery.ItemTrack, tr.ID))
 		}
@@ -179,6 +206,12 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 
 	for _, pl := range res.Playlists {
 		var got struct{ Data []apiPlaylist }
+		if pl.Deleted {
+			if code := p.get(t, "/v1/playlists/"+hashid.Encode(pl.ID), nil); code != 404 {
+				t.Errorf("deleted playlist %d: status %d, want 404", pl.ID, code)
+			}
+			continue
+		}
 		if code := p.get(t, "/v1/playlists/"+hashid.Encode(pl.ID), &got); code != 200 || len(got.Data) != 1 {
 			t.Fatalf("playlist %d: status %d, %d entries", pl.ID, code, len(got.Data))
 		}
@@ -191,7 +224,12 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 		for _, id := range pl.TrackIDs {
 			want = append(want, hashid.Encode(id))
 		}
+		kind := "playlist"
+		if pl.IsAlbum {
+			kind = "album"
+		}
 		if g.Name != pl.Name || g.IsAlbum != pl.IsAlbum || g.User.ID != hashid.Encode(pl.OwnerID) || !slices.Equal(ids, want) ||
+			g.Permalink != "/"+handles[pl.OwnerID]+"/"+kind+"/"+pl.Slug ||
 			g.RepostCount != count(res.Reposts, discovery.ItemPlaylist, pl.ID) || g.FavoriteCount != count(res.Saves, discovery.ItemPlaylist, pl.ID) {
 			t.Errorf("playlist %d = %+v, want %+v", pl.ID, g, pl)
 		}
@@ -209,10 +247,12 @@ func checkDemo(t *testing.T, p *proc, res devchain.SeedResult) {
 	if code := p.get(t, "/v1/users/search?query=a&limit=101", &missing); code != 400 {
 		t.Errorf("limit 101: status %d, want 400", code)
 	}
+	checkPermalinks(t, p, res)
+	checkLineage(t, p, res)
 }
 
 // checkRejected checks the store recorded every deliberately invalid demo
-// action with a reason.
+// action, and nothing else, with a reason that names the rule it breaks.
 func checkRejected(t *testing.T, s discovery.Store, res devchain.SeedResult) {
 	t.Helper()
 	if len(res.Invalid) == 0 {
@@ -228,11 +268,39 @@ func checkRejected(t *testing.T, s discovery.Store, res devchain.SeedResult) {
 			t.Errorf("invalid action %+v was not rejected", inv)
 			continue
 		}
-		if got[i].Reason == "" || got[i].Block != inv.Block || got[i].Action != inv.Action {
-			t.Errorf("rejection of %+v recorded as %+v", inv, got[i])
+		r := got[i]
+		if r.Block != inv.Block || r.Action != inv.Action || r.EntityType != inv.EntityType || r.EntityID != inv.EntityID ||
+			r.UserID != inv.UserID || r.Signer != inv.Signer {
+			t.Errorf("rejection of %+v recorded as %+v", inv, r)
+		}
+		want, ok := rejectionReasons[inv.Kind]
+		if !ok {
+			t.Errorf("invalid action of unknown kind %q: %+v", inv.Kind, inv)
+			continue
+		}
+		if inv.Kind == devchain.InvalidPlay {
+			want = fmt.Sprint(inv.EntityID)
+		}
+		if !strings.Contains(strings.ToLower(r.Reason), want) {
+			t.Errorf("%s (%s): rejected with reason %q, want one containing %q", inv.Kind, inv.Reason, r.Reason, want)
 		}
 	}
 	if len(got) != len(res.Invalid) {
 		t.Errorf("%d actions rejected, want exactly the %d invalid ones: %+v", len(got), len(res.Invalid), got)
 	}
+}
+
+// rejectionReasons are words the recorded reason of each kind of invalid
+// demo action must contain (lower case). A play is held to naming its
+// track instead.
+var rejectionReasons = map[string]string{
+	devchain.InvalidForeignSigner:     "not the wallet",
+	devchain.InvalidTakenHandle:       "taken",
+	devchain.InvalidMetadata:          "metadata",
+	devchain.InvalidNotOwner:          "belongs to user",
+	devchain.InvalidRevokedGrant:      "revoked",
+	devchain.InvalidDeletedApp:        "deleted",
+	devchain.InvalidGrantToDeletedApp: "deleted",
+	devchain.InvalidUnapprovedManager: "not approved",
+	devchain.InvalidPlay:              "",
 }

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/discovery-node/discovery/internal/devchain"
 )
 
 // lineWriter collects a command's output and reports the address from its
@@ -124,4 +126,11 @@ func eventually(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// demoFlags are the `discovery run` flags that index the demo res seeded:
+// its contracts, its verifier, and its small ids.
+func demoFlags(res devchain.SeedResult) []string {
+	return []string{"--contract", res.Contract.Hex(), "--plays-contract", res.Plays.Hex(),
+		"--verifier", res.Verifier.Hex(), "--id-offsets", "none"}
 }

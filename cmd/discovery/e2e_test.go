@@ -42,6 +42,7 @@ func TestDev(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkRejected(t, s, res)
+	checkStore(t, s, res)
 	s.Close()
 
 	// Restart: same chain, same index, no second seeding.
@@ -92,8 +93,11 @@ func TestSeedAndRunAgainstGeth(t *testing.T) {
 		t.Fatalf("seed output lacks contract or deploy block:\n%s", out.String())
 	}
 
-	p := start(t, nil, "run", "--rpc", node.URL, "--contract", res.Contract.Hex(), "--from-block", deployBlock,
-		"--db", dsn, "--listen", "127.0.0.1:0")
+	if res.Plays == ([20]byte{}) || res.Verifier == ([20]byte{}) {
+		t.Fatalf("seed result lacks the Plays contract or the verifier:\n%s", out.String())
+	}
+	p := start(t, nil, append([]string{"run", "--rpc", node.URL, "--from-block", deployBlock,
+		"--db", dsn, "--listen", "127.0.0.1:0"}, demoFlags(res)...)...)
 	waitIndexed(t, p, res.LastBlock)
 	checkDemo(t, p, res)
 
@@ -103,6 +107,7 @@ func TestSeedAndRunAgainstGeth(t *testing.T) {
 	}
 	defer s.Close()
 	checkRejected(t, s, res)
+	checkStore(t, s, res)
 }
 
 func TestMain(m *testing.M) { pgtest.Main(m) }

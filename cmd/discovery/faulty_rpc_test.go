@@ -31,11 +31,12 @@ func TestRunThroughFaultyRPC(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	contract, deployBlock, err := devchain.Deploy(ctx, client, key, chainID)
+	d, err := devchain.DeployAll(ctx, client, key, chainID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := devchain.Seed(ctx, client, chainID, contract, key)
+	deployBlock := d.Block
+	res, err := devchain.Seed(ctx, client, chainID, d, key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,8 +52,8 @@ func TestRunThroughFaultyRPC(t *testing.T) {
 		rpcproxy.Rule{Fault: rpcproxy.Behind, Block: deployBlock, Times: 2},
 	)
 
-	common := []string{"run", "--contract", contract.Hex(), "--from-block", strconv.FormatUint(deployBlock, 10),
-		"--listen", "127.0.0.1:0", "--rpc-timeout", "2s", "--batch-size", "4"}
+	common := append([]string{"run", "--from-block", strconv.FormatUint(deployBlock, 10),
+		"--listen", "127.0.0.1:0", "--rpc-timeout", "2s", "--batch-size", "4"}, demoFlags(res)...)
 	faulty := start(t, nil, append(common, "--rpc", proxy.URL, "--db", pgtest.DSN(t))...)
 	direct := start(t, nil, append(common, "--rpc", node.URL, "--db", "sqlite:"+filepath.Join(t.TempDir(), "direct.db"))...)
 	waitIndexed(t, faulty, res.LastBlock)

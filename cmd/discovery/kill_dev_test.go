@@ -2,9 +2,11 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -18,10 +20,13 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/discovery-node/discovery"
 	"github.com/discovery-node/discovery/internal/chain"
 	"github.com/discovery-node/discovery/internal/content"
 	"github.com/discovery-node/discovery/internal/devchain"
+	"github.com/discovery-node/discovery/internal/follow"
 	"github.com/discovery-node/discovery/internal/reorgtest"
 	"github.com/discovery-node/discovery/internal/sqlite"
 )
@@ -113,13 +118,12 @@ func TestKillAndResume(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	src := chain.New(rc, []common.Address{dev.Contract()}, []common.Hash{content.ManageEntityTopic}, chain.Options{})
 	fresh, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "fresh.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fresh.Close()
-	freshHead, want, err := reorgtest.FreshIndex(ctx, src, fresh, dev.DeployBlock(), head.Number)
+	freshHead, want, err := freshDevIndex(ctx, dev, rc, fresh, head.Number)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +134,32 @@ func TestKillAndResume(t *testing.T) {
 		t.Logf("last run's stderr:\n%s", tailString(p.log.String(), 8000))
 		t.Errorf("after %d kills the index at block %d has digest %s; a fresh index of the chain has %s", kills, head.Number, got, want)
 	}
+}
+
+// freshDevIndex indexes the dev chain afresh into store up to block to,
+// configured as `discovery dev` configures its node (the demo's plays and
+// verifier count), and returns the head and state digest it reached.
+func freshDevIndex(ctx context.Context, dev *devchain.Chain, rc *rpc.Client, store discovery.Store, to uint64) (discovery.BlockRef, discovery.Digest, error) {
+	addrs := []common.Address{dev.Contract()}
+	if dev.Plays() != (common.Address{}) {
+		addrs = append(addrs, dev.Plays())
+	}
+	ix, err := content.New(store, content.Options{Verifier: dev.Verifier(), EntityManagers: []common.Address{dev.Contract()}, Plays: dev.Plays()})
+	if err != nil {
+		return discovery.BlockRef{}, discovery.Digest{}, err
+	}
+	src := reorgtest.Plain(reorgtest.Capped(chain.New(rc, addrs, content.Topics, chain.Options{}), to))
+	f := follow.New(src, ix, store.Head, follow.Config{FromBlock: dev.DeployBlock(), IndexedBlock: store.Block, Prune: store.Prune,
+		Logger: slog.New(slog.DiscardHandler)})
+	if err := reorgtest.CatchUp(ctx, f); err != nil {
+		return discovery.BlockRef{}, discovery.Digest{}, fmt.Errorf("fresh index up to block %d: %w", to, err)
+	}
+	head, ok, err := store.Head(ctx)
+	if err != nil || !ok || head.Number != to {
+		return discovery.BlockRef{}, discovery.Digest{}, fmt.Errorf("fresh index stopped at %+v (ok %v, err %v), want block %d", head, ok, err, to)
+	}
+	d, err := reorgtest.Digest(ctx, store)
+	return head, d, err
 }
 
 // buildBinary builds this command into a temporary directory.

@@ -17,6 +17,7 @@ import (
 	"github.com/discovery-node/discovery/internal/chain"
 	"github.com/discovery-node/discovery/internal/content"
 	"github.com/discovery-node/discovery/internal/follow"
+	"github.com/discovery-node/discovery/internal/metadata"
 	"github.com/discovery-node/discovery/internal/postgres"
 	"github.com/discovery-node/discovery/internal/sqlite"
 	"github.com/ethereum/go-ethereum/common"
@@ -42,6 +43,15 @@ type nodeConfig struct {
 	// --finality-depth below the head instead.
 	nodeFinality bool
 	contract     common.Address
+
+	// The content protocol: the Plays contract (zero: no plays), the
+	// signer of User Verify actions (zero: none), the lowest new ids, and
+	// the IPFS sources of metadata named by CID (none: no fetching).
+	plays       common.Address
+	verifier    common.Address
+	idOffsets   content.IDOffsets
+	ipfs        []metadata.Source
+	ipfsTimeout time.Duration
 }
 
 // serveNode follows the chain behind the endpoints rcs (tried in order, with
@@ -55,11 +65,26 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 			return fmt.Errorf("register runtime metrics: %w", err)
 		}
 	}
-	ix, err := content.New(store, content.Options{Logger: logger.With("component", "content"), Registerer: reg})
+	ix, err := content.New(store, content.Options{
+		Logger:         logger.With("component", "content"),
+		Registerer:     reg,
+		IDOffsets:      cfg.idOffsets,
+		Verifier:       cfg.verifier,
+		EntityManagers: []common.Address{cfg.contract},
+		Plays:          cfg.plays,
+	})
 	if err != nil {
 		return err
 	}
-	src := chain.NewEndpoints(rcs, []common.Address{cfg.contract}, []common.Hash{content.ManageEntityTopic}, chain.Options{
+	worker, err := newMetadataWorker(logger, reg, store, cfg)
+	if err != nil {
+		return err
+	}
+	addrs := []common.Address{cfg.contract}
+	if cfg.plays != (common.Address{}) {
+		addrs = append(addrs, cfg.plays)
+	}
+	src := chain.NewEndpoints(rcs, addrs, content.Topics, chain.Options{
 		RequestTimeout: cfg.rpcTimeout,
 		MaxLogRange:    cfg.getLogsRange,
 		Logger:         logger.With("component", "chain"),
@@ -98,10 +123,16 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
-	logger.Info("serving", "addr", ln.Addr().String(), "contract", cfg.contract.Hex())
+	logger.Info("serving", "addr", ln.Addr().String(), "contract", cfg.contract.Hex(), "plays", cfg.plays.Hex(),
+		"verifier", cfg.verifier.Hex(), "ipfs_sources", len(cfg.ipfs))
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return f.Run(gctx) })
+	if worker != nil {
+		// Run returns nil once gctx ends; a fetch in flight is abandoned
+		// and its job stays pending for the next start.
+		g.Go(func() error { return worker.Run(gctx) })
+	}
 	g.Go(func() error {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve http: %w", err)
@@ -118,6 +149,24 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		return nil
 	})
 	return g.Wait()
+}
+
+// newMetadataWorker returns the worker that fetches metadata named by CID
+// from the --ipfs sources into store, or nil when there are none.
+func newMetadataWorker(logger *slog.Logger, reg prometheus.Registerer, store discovery.Store, cfg nodeConfig) (*metadata.Worker, error) {
+	if len(cfg.ipfs) == 0 {
+		return nil, nil
+	}
+	log := logger.With("component", "metadata")
+	fetcher, err := metadata.NewFetcher(cfg.ipfs, metadata.FetcherOptions{RequestTimeout: cfg.ipfsTimeout, Registerer: reg, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("--ipfs: %w", err)
+	}
+	w, err := metadata.NewWorker(fetcher, content.NewMetadataQueue(store), metadata.WorkerOptions{Registerer: reg, Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("start metadata worker: %w", err)
+	}
+	return w, nil
 }
 
 // openStore opens the store a --db value names: postgres://... or

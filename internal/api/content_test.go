@@ -112,7 +112,7 @@ func TestContentErrors(t *testing.T) {
 		{"/v1/playlists/" + hashid.Encode(404), http.StatusNotFound, "playlist"},
 		{"/v1/playlists/-20", http.StatusBadRequest, "not a valid playlist id"},
 		{"/v1/playlists/QQQQQ", http.StatusBadRequest, "not a valid playlist id"},
-		{"/v1/tracks", http.StatusNotFound, "no such endpoint"},
+		{"/v1/tracks", http.StatusBadRequest, "id is required"},
 		{"/v2/tracks/" + track10, http.StatusNotFound, "no such endpoint"},
 	}
 	for _, tt := range tests {

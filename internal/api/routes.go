@@ -9,22 +9,17 @@ import (
 func addRoutes(mux *http.ServeMux, cfg Config, store Store, chain ChainHead, logger *slog.Logger) {
 	mux.Handle("GET /health_check", handleHealthCheck(cfg, store, chain, logger))
 
-	mux.Handle("GET /v1/users/search", handleSearchUsers(store, logger))
-	mux.Handle("GET /v1/users/handle/{handle}", handleUserByHandle(store, logger))
-	mux.Handle("GET /v1/users/{id}", handleUser(store, logger))
-	// ServeMux rejects "/v1/users/handle/{handle}" beside "/v1/users/{id}/tracks"
-	// as conflicting patterns (both match /v1/users/handle/tracks), so the
-	// lists of a user share one pattern and are chosen by name here.
-	mux.Handle("GET /v1/users/{id}/{list}", byPathValue("list", map[string]http.Handler{
-		"tracks":    handleUserTracks(store, logger),
-		"followers": handleFollowers(store, logger),
-		"following": handleFollowing(store, logger),
-	}, logger))
+	addSearchRoutes(mux, store, logger) // /v1/users, /v1/tracks and /v1/playlists search
+	mux.Handle("GET /v1/users/handle/{handle}", withViewer(store, logger, handleUserByHandle(store, logger)))
+	mux.Handle("GET /v1/users/{id}", withViewer(store, logger, handleUser(store, logger)))
+	addListRoutes(mux, cfg, store, chain, logger) // lists, bulk lookups, /v1/full
 
-	mux.Handle("GET /v1/tracks/{id}", handleTrack(store, logger))
-	mux.Handle("GET /v1/playlists/{id}", handlePlaylist(store, logger))
+	mux.Handle("GET /v1/tracks/{id}", withViewer(store, logger, handleTrack(store, logger)))
+	mux.Handle("GET /v1/playlists/{id}", withViewer(store, logger, handlePlaylist(store, logger)))
 
 	mux.Handle("GET /v1/resolve", handleResolve(store, logger))
+	addTrendingRoutes(mux, store, logger)
+	addOpenAPIRoutes(mux)
 
 	mux.Handle("/", handleNoRoute(logger))
 }

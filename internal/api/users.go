@@ -48,20 +48,6 @@ func handleSearchUsers(store Store, logger *slog.Logger) http.Handler {
 	})
 }
 
-func handleUserTracks(store Store, logger *slog.Logger) http.Handler {
-	return dataHandler(logger, func(r *http.Request) ([]trackJSON, error) {
-		owner, page, err := userAndPage(r, store)
-		if err != nil {
-			return nil, err
-		}
-		tracks, err := store.UserTracks(r.Context(), owner.ID, page)
-		if err != nil {
-			return nil, fmt.Errorf("list tracks of user %d: %w", owner.ID, err)
-		}
-		return newTracksJSON(tracks, owner), nil
-	})
-}
-
 func handleFollowers(store Store, logger *slog.Logger) http.Handler {
 	return dataHandler(logger, func(r *http.Request) ([]userJSON, error) {
 		u, page, err := userAndPage(r, store)

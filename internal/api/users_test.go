@@ -78,7 +78,7 @@ func TestGetUserErrors(t *testing.T) {
 		{"/v1/users/" + hashid.Encode(999) + "/followers", http.StatusNotFound, "user"},
 		{"/v1/users/" + hashid.Encode(999) + "/following", http.StatusNotFound, "user"},
 		{"/v1/users/bad!/followers", http.StatusBadRequest, "not a valid user id"},
-		{"/v1/users/" + alice + "/playlists", http.StatusNotFound, "no such endpoint"},
+		{"/v1/users/" + alice + "/likes", http.StatusNotFound, "no such endpoint"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {

@@ -96,7 +96,7 @@ func checkSeed(t *testing.T, res devchain.SeedResult, c onChain) {
 		{"grants", len(res.Grants), 5},
 		{"delegated actions", len(res.Delegated), 4},
 		{"invalid actions", len(res.Invalid), 9},
-		{"actions", res.Actions, 84},
+		{"actions", res.Actions, 83},
 		{"ManageIsVerified events", len(c.verified), 1},
 		{"transactions", res.Transactions, res.Actions + len(c.verified) + len(playTxs)},
 	}

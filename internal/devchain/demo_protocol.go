@@ -23,8 +23,8 @@ const (
 	pickedTrack     = 2  // user 1's artist pick, set by its manager
 	managedUser     = 1  // grants user managerUser's wallet
 	managerUser     = 3
-	verifiedUser    = 1 // verified by a User Verify action
-	contractVerUser = 2 // verified by the contract's ManageIsVerified
+	verifiedUser    = 1  // verified by a User Verify action
+	contractVerUser = 2  // verified by the contract's ManageIsVerified
 	appTrack        = 10 // user 4's track its app updates
 )
 

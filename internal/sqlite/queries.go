@@ -3,40 +3,9 @@ package sqlite
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/discovery-node/discovery"
 )
-
-// likeEscaper makes user input match literally inside a LIKE pattern
-// (with ESCAPE '\').
-var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-
-// SearchUsers finds users whose handle or name contains query, ignoring
-// case: an exact handle first, then handles starting with query, then the
-// rest, each group by follower count.
-func (s *Store) SearchUsers(ctx context.Context, query string, p discovery.Page) ([]discovery.User, error) {
-	limit, offset, err := pageArgs(p)
-	if err != nil {
-		return nil, err
-	}
-	q := strings.ToLower(query)
-	escaped := likeEscaper.Replace(q)
-	const stmt = `SELECT ` + userColumns + ` FROM users
-WHERE handle_lower LIKE ?1 ESCAPE '\' OR name_lower LIKE ?1 ESCAPE '\'
-ORDER BY CASE WHEN handle_lower = ?2 THEN 0 WHEN handle_lower LIKE ?3 ESCAPE '\' THEN 1 ELSE 2 END,
-	follower_count DESC, id
-LIMIT ?4 OFFSET ?5`
-	rows, err := s.r.QueryContext(ctx, stmt, "%"+escaped+"%", q, escaped+"%", limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("search users %q: %w", query, err)
-	}
-	users, err := collectUsers(rows)
-	if err != nil {
-		return nil, fmt.Errorf("search users %q: %w", query, err)
-	}
-	return users, nil
-}
 
 // Followers lists the users who follow userID, most followed first.
 func (s *Store) Followers(ctx context.Context, userID int64, p discovery.Page) ([]discovery.User, error) {

@@ -15,7 +15,7 @@ import (
 func Run(t *testing.T, open func(t *testing.T) discovery.Store) {
 	t.Helper()
 	suites := [][]testCase{blockTests, readTests, edgeTests, queryTests, searchTests, bulkTests, revertTests, digestTests,
-		protocolTests, metadataTests}
+		protocolTests, metadataTests, trendingTests, listTests}
 	for _, suite := range suites {
 		for _, tc := range suite {
 			t.Run(tc.name, func(t *testing.T) {
