@@ -76,4 +76,10 @@ func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string) {
 	f.duration(&cfg.rpcTimeout, "rpc-timeout", "DISCOVERY_RPC_TIMEOUT", 30*time.Second, "timeout of one JSON-RPC request before it is retried elsewhere")
 	f.uint64(&cfg.getLogsRange, "getlogs-range", "DISCOVERY_GETLOGS_RANGE", 2000, "largest block range of one eth_getLogs; shrunk automatically when a node refuses it")
 	f.string(logLevel, "log-level", "DISCOVERY_LOG_LEVEL", "info", "debug, info, warn or error")
+	f.duration(&cfg.requestTimeout, "request-timeout", "DISCOVERY_REQUEST_TIMEOUT", 10*time.Second, "longest an API request may take before it is answered 503; 0 for no limit")
+	f.float64(&cfg.rateLimit, "rate-limit", "DISCOVERY_RATE_LIMIT", 100, "API requests a second one client (IP, or IPv6 /64) may make on average, answered 429 past it; 0 for no limit")
+	f.int(&cfg.rateBurst, "rate-burst", "DISCOVERY_RATE_BURST", 200, "API requests one client may make at once")
+	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
+	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
+	f.duration(&cfg.trendingEvery, "trending-every", "DISCOVERY_TRENDING_EVERY", 30*time.Second, "how often trending is recomputed when the head moved")
 }

@@ -52,6 +52,15 @@ type nodeConfig struct {
 	idOffsets   content.IDOffsets
 	ipfs        []metadata.Source
 	ipfsTimeout time.Duration
+
+	// The API's HTTP behaviour (see api.Config) and how often trending is
+	// recomputed.
+	requestTimeout time.Duration
+	rateLimit      float64
+	rateBurst      int
+	trustProxy     bool
+	cacheMaxAge    time.Duration
+	trendingEvery  time.Duration
 }
 
 // serveNode follows the chain behind the endpoints rcs (tried in order, with
@@ -112,6 +121,12 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		Service:          "discovery",
 		Version:          version,
 		HealthyBlockDiff: cfg.healthyBlockDiff,
+		RequestTimeout:   cfg.requestTimeout,
+		RateLimit:        cfg.rateLimit,
+		RateBurst:        cfg.rateBurst,
+		TrustProxy:       cfg.trustProxy,
+		CacheMaxAge:      cfg.cacheMaxAge,
+		Registerer:       reg,
 	}, store, f, logger.With("component", "api"))
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
@@ -128,6 +143,9 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return f.Run(gctx) })
+	g.Go(func() error {
+		return refreshTrending(gctx, logger.With("component", "trending"), store, cfg.trendingEvery)
+	})
 	if worker != nil {
 		// Run returns nil once gctx ends; a fetch in flight is abandoned
 		// and its job stays pending for the next start.
@@ -149,6 +167,27 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		return nil
 	})
 	return g.Wait()
+}
+
+// refreshTrending recomputes trending at start and then every interval; a
+// refresh of an unmoved head costs almost nothing. A failure is logged and
+// the next tick retries; reads keep the previous rankings meanwhile.
+func refreshTrending(ctx context.Context, logger *slog.Logger, store discovery.Store, every time.Duration) error {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		start := time.Now()
+		if err := store.RefreshTrending(ctx); err != nil && ctx.Err() == nil {
+			logger.Warn("trending refresh failed", "err", err)
+		} else if err == nil {
+			logger.Debug("trending refreshed", "took", time.Since(start))
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }
 
 // newMetadataWorker returns the worker that fetches metadata named by CID
@@ -259,6 +298,15 @@ func (c nodeConfig) validate() error {
 	}
 	if c.getLogsRange == 0 || c.getLogsRange > 10_000 {
 		return fmt.Errorf("--getlogs-range %d: want 1 to 10000 blocks", c.getLogsRange)
+	}
+	if c.requestTimeout < 0 || c.cacheMaxAge < 0 {
+		return fmt.Errorf("--request-timeout and --cache-max-age cannot be negative")
+	}
+	if c.rateLimit < 0 || c.rateBurst < 0 {
+		return fmt.Errorf("--rate-limit and --rate-burst cannot be negative")
+	}
+	if c.trendingEvery < time.Second {
+		return fmt.Errorf("--trending-every %s: want at least 1s", c.trendingEvery)
 	}
 	if _, _, err := net.SplitHostPort(c.listen); err != nil {
 		return fmt.Errorf("--listen %q: want host:port, e.g. 127.0.0.1:5000: %w", c.listen, err)

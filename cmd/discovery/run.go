@@ -117,6 +117,21 @@ func (f *flags) duration(p *time.Duration, name, env string, def time.Duration, 
 	f.fromEnv(name, env)
 }
 
+func (f *flags) float64(p *float64, name, env string, def float64, help string) {
+	f.Float64Var(p, name, def, help+" (env "+env+")")
+	f.fromEnv(name, env)
+}
+
+func (f *flags) int(p *int, name, env string, def int, help string) {
+	f.IntVar(p, name, def, help+" (env "+env+")")
+	f.fromEnv(name, env)
+}
+
+func (f *flags) bool(p *bool, name, env string, def bool, help string) {
+	f.BoolVar(p, name, def, help+" (env "+env+")")
+	f.fromEnv(name, env)
+}
+
 func (f *flags) uint64(p *uint64, name, env string, def uint64, help string) {
 	f.Uint64Var(p, name, def, help+" (env "+env+")")
 	f.fromEnv(name, env)
