@@ -27,10 +27,6 @@ func addSearchRoutes(mux *http.ServeMux, store Store, logger *slog.Logger) {
 	mux.Handle("GET /v1/playlists/search", withViewer(store, logger, handlePlaylistSearch(store, logger)))
 }
 
-// handleSearchUsers, the LIKE search this file replaces, stays referenced
-// until users.go drops it.
-var _ = handleSearchUsers
-
 func handleUserSearch(store Store, logger *slog.Logger) http.Handler {
 	return dataHandler(logger, func(r *http.Request) ([]userJSON, error) {
 		q, page, err := searchOf(r, searchParams{genre: true, verified: true})

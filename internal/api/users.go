@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/discovery-node/discovery"
 )
@@ -27,24 +26,6 @@ func handleUserByHandle(store Store, logger *slog.Logger) http.Handler {
 			return userJSON{}, fmt.Errorf("get user by handle %q: %w", handle, err)
 		}
 		return newUserJSON(u), nil
-	})
-}
-
-func handleSearchUsers(store Store, logger *slog.Logger) http.Handler {
-	return dataHandler(logger, func(r *http.Request) ([]userJSON, error) {
-		query := strings.TrimSpace(r.URL.Query().Get("query"))
-		if query == "" {
-			return nil, discovery.Errorf(discovery.EINVALID, "the query parameter is required: say what to search for, as in ?query=name")
-		}
-		page, err := pageOf(r)
-		if err != nil {
-			return nil, err
-		}
-		users, err := store.SearchUsers(r.Context(), query, page)
-		if err != nil {
-			return nil, fmt.Errorf("search users %q: %w", query, err)
-		}
-		return newUsersJSON(users), nil
 	})
 }
 

@@ -17,13 +17,32 @@ import (
 // the functions registered here, the same Go code that splits queries, so
 // the two sides always agree.
 
-// init registers the functions the search triggers and queries call, for
-// every connection the driver opens. They are deterministic, so SQLite may
-// use them anywhere.
-func init() {
-	sqlite.MustRegisterDeterministicScalarFunction("search_words", 2, searchWordsFunc)
-	sqlite.MustRegisterDeterministicScalarFunction("search_key", 1, textFunc(discovery.SearchHandleKey))
-	sqlite.MustRegisterDeterministicScalarFunction("search_fold", 1, textFunc(discovery.SearchFold))
+// searchFuncsErr is the outcome of registering the functions the search
+// triggers and queries call, with the driver, for every connection it
+// opens; it is done as the package is initialised, so before any store is
+// opened. It fails only for a name or argument count the driver refuses, a
+// fault of this code: searches then report it, and writes fail on SQLite's
+// "no such function".
+var searchFuncsErr = registerSearchFuncs()
+
+func registerSearchFuncs() error {
+	funcs := []struct {
+		name string
+		args int32
+		fn   func(*sqlite.FunctionContext, []driver.Value) (driver.Value, error)
+	}{
+		{"search_words", 2, searchWordsFunc},
+		{"search_key", 1, textFunc(discovery.SearchHandleKey)},
+		{"search_fold", 1, textFunc(discovery.SearchFold)},
+	}
+	for _, f := range funcs {
+		// Deterministic, so SQLite may use them anywhere, views and
+		// triggers included.
+		if err := sqlite.RegisterDeterministicScalarFunction(f.name, f.args, f.fn); err != nil {
+			return fmt.Errorf("register sqlite function %s: %w", f.name, err)
+		}
+	}
+	return nil
 }
 
 // searchWordsFunc is search_words(text, handle): the distinct words of
@@ -108,6 +127,9 @@ func (s *Store) SearchUsers(ctx context.Context, query string, p discovery.Page)
 // find runs one search and scans the entity rows of its page in order.
 func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.SearchQuery, p discovery.Page,
 	scan func(scanner) (*T, error)) ([]T, error) {
+	if searchFuncsErr != nil {
+		return nil, searchFuncsErr
+	}
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}

@@ -8,7 +8,8 @@
 -- The functions search_words (the distinct words of a text, plus a handle's
 -- words run together, as a JSON array), search_key (a handle's words run
 -- together) and search_fold are discovery.SearchTextWords, SearchHandleKey
--- and SearchFold, registered with the driver by package sqlite.
+-- and SearchFold, registered with the driver by package sqlite: another
+-- program writing users, tracks or playlists must register them too.
 --
 -- search_docs has one row per visible entity with what the ranking and the
 -- filters read; search_words one row per word of a document (its words
