@@ -196,8 +196,15 @@ func startDev(t *testing.T) *server {
 				} `json:"db"`
 			} `json:"data"`
 		}
+		// Trending is recomputed on a schedule (--trending-every), so it
+		// trails the index by up to one interval: wait for it too.
+		var trending struct {
+			Data []any `json:"data"`
+		}
 		if status, err := s.get("/health_check", &h); err == nil && status != 0 && h.Data.DB.Number >= seed.LastBlock {
-			return s
+			if status, err := s.get("/v1/tracks/trending", &trending); err == nil && status == 200 && len(trending.Data) > 0 {
+				return s
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the index did not reach the last seeded block %d\n%s", seed.LastBlock, stderr.tail(8000))

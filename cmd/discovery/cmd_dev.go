@@ -22,7 +22,7 @@ func runDev(ctx context.Context, args []string, getenv func(string) string, stdo
 	f.string(&dataDir, "data-dir", "DISCOVERY_DATA_DIR", ".discovery", "directory holding the dev chain and the index")
 	f.duration(&blockTime, "block-time", "DISCOVERY_BLOCK_TIME", time.Second, "interval between blocks of the embedded chain")
 	f.string(&db, "db", "DISCOVERY_DB", "", "store: postgres://user@host/db or sqlite:PATH (default sqlite:<data-dir>/discovery.db)")
-	addNodeFlags(f, &cfg, &logLevel)
+	addNodeFlags(f, &cfg, &logLevel, 2*time.Second) // a dev chain is small: trending keeps up
 	proto.add(f, &cfg, "none", false)
 	if err := f.parse(args); err != nil {
 		return err

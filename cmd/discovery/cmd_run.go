@@ -23,7 +23,7 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 	f.uint64(&cfg.fromBlock, "from-block", "DISCOVERY_FROM_BLOCK", 0, "first block to index when there is no checkpoint yet (the deploy block)")
 	f.string(&db, "db", "DISCOVERY_DB", "", "store: postgres://user@host/db or sqlite:PATH")
 	f.BoolVar(&skipSyncWait, "skip-sync-wait", f.env("DISCOVERY_SKIP_SYNC_WAIT", "") == "true", "follow the head without waiting for eth_syncing to report the node synced (env DISCOVERY_SKIP_SYNC_WAIT=true)")
-	addNodeFlags(f, &cfg, &logLevel)
+	addNodeFlags(f, &cfg, &logLevel, 30*time.Second)
 	proto.add(f, &cfg, "protocol", true)
 	if err := f.parse(args); err != nil {
 		return err
@@ -68,7 +68,7 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 }
 
 // addNodeFlags declares the flags every serving command shares.
-func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string) {
+func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string, trendingEvery time.Duration) {
 	f.string(&cfg.listen, "listen", "DISCOVERY_LISTEN", "127.0.0.1:5000", "address the API listens on")
 	f.uint64(&cfg.healthyBlockDiff, "healthy-block-diff", "DISCOVERY_HEALTHY_BLOCK_DIFF", 100, "blocks behind the chain head before /health_check answers 500")
 	f.uint64(&cfg.batchSize, "batch-size", "DISCOVERY_BATCH_SIZE", 100, "blocks fetched per JSON-RPC batch")
@@ -81,5 +81,5 @@ func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string) {
 	f.int(&cfg.rateBurst, "rate-burst", "DISCOVERY_RATE_BURST", 200, "API requests one client may make at once")
 	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
 	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
-	f.duration(&cfg.trendingEvery, "trending-every", "DISCOVERY_TRENDING_EVERY", 30*time.Second, "how often trending is recomputed when the head moved")
+	f.duration(&cfg.trendingEvery, "trending-every", "DISCOVERY_TRENDING_EVERY", trendingEvery, "how often trending is recomputed when the head moved")
 }

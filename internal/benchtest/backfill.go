@@ -51,18 +51,17 @@ type BackfillResult struct {
 	Wall         time.Duration `json:"wall_ns"`
 	EventsPerSec float64       `json:"events_per_sec"`
 	BlocksPerSec float64       `json:"blocks_per_sec"`
-	PeakRSS      int64         `json:"peak_rss_bytes"`
-	CPU          time.Duration `json:"cpu_ns"`          // discovery's user+system time
-	PostgresCPU  time.Duration `json:"postgres_cpu_ns"` // its database backends'
-	MachineBusy  float64       `json:"machine_busy"`    // share of all CPUs busy during the run
 	RPCRequests  int64         `json:"rpc_requests"`
 	RPCCalls     int64         `json:"rpc_calls"`
 	RPCBytes     int64         `json:"rpc_bytes"` // request + response bodies
 	Applied      float64       `json:"applied"`   // from discovery's metrics
 	Rejected     float64       `json:"rejected"`
 	WantRejected int           `json:"want_rejected"` // what the generator made to be refused
-	Command      string        `json:"command"`
-	LogPath      string        `json:"log_path"`
+	Usage
+	Command string `json:"command"`
+	LogPath string `json:"log_path"`
+	// Args are the flags given beyond the defaults (RunOptions.Args).
+	Args []string `json:"args,omitempty"`
 	// Progress samples the events indexed every few seconds, to show
 	// whether the cost per event grows with the index.
 	Progress []Progress `json:"progress"`
@@ -83,7 +82,7 @@ func (r *BackfillResult) PerThousand(v int64) float64 {
 }
 
 // progressEvery is how often a backfill's progress is sampled.
-const progressEvery = 5 * time.Second
+const progressEvery = time.Second
 
 // Backfill runs the discovery binary against t from block 0 until it has
 // indexed t's head, or o.Cap passes, and measures it.
@@ -91,8 +90,12 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 	st := t.Chain.Stats()
 	head := t.Chain.Head()
 	r := &BackfillResult{Store: o.Store, Events: st.Events, Logs: st.Events + st.Plays + st.Verifications,
-		HeadBlock: head, WantRejected: st.Rejected}
-	run, err := startRun(ctx, t, t.HTTP, o, fmt.Sprintf("backfill-%s-%d", o.Store, st.Events))
+		HeadBlock: head, WantRejected: st.Rejected, Args: o.Args}
+	name := fmt.Sprintf("backfill-%s-%d", o.Store, st.Events)
+	if len(o.Args) > 0 {
+		name += "-" + strings.NewReplacer("-", "", " ", "").Replace(strings.Join(o.Args, ""))
+	}
+	run, err := startRun(ctx, t, t.HTTP, o, name)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +134,7 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 	r.Progress = append(r.Progress, Progress{r.Wall, r.EventsIndexed})
 	r.EventsPerSec = float64(r.EventsIndexed) / r.Wall.Seconds()
 	r.BlocksPerSec = float64(r.Indexed) / r.Wall.Seconds()
-	if err := run.measure(ctx, &r.PeakRSS, &r.CPU, &r.PostgresCPU, &r.MachineBusy); err != nil {
+	if r.Usage, err = run.usage(); err != nil {
 		return nil, err
 	}
 	acts, err := run.api.actions(ctx)
@@ -153,7 +156,7 @@ type run struct {
 	api       *apiClient
 	command   string
 	startup   time.Duration
-	cpu0      cpuSample
+	base      usageMark
 	dbName    string // PostgreSQL database, "" for SQLite
 	pgAdmin   string
 	rpcBefore synth.ServerStats
@@ -188,7 +191,7 @@ func startRun(ctx context.Context, t *Target, rpcURL string, o RunOptions, name 
 	}, o.Args...)
 	r.command = o.Discovery + " " + strings.Join(args, " ")
 	r.rpcBefore = t.Server.Stats()
-	r.cpu0 = sampleCPU()
+	r.base = r.mark()
 	p, err := startDiscovery(ctx, o.Discovery, args, filepath.Join(o.WorkDir, name+".log"))
 	if err != nil {
 		r.dropDatabase()
@@ -196,24 +199,6 @@ func startRun(ctx context.Context, t *Target, rpcURL string, o RunOptions, name 
 	}
 	r.proc, r.api, r.startup = p, newAPIClient(p.api), time.Since(p.started)
 	return r, nil
-}
-
-// measure reads the process's peak RSS and CPU time, its database
-// backends' CPU time and how busy the machine was, before it stops.
-func (r *run) measure(ctx context.Context, rss *int64, cpu, pgCPU *time.Duration, busy *float64) error {
-	pid := r.proc.cmd.Process.Pid
-	var err error
-	if *rss, err = procStatus(pid, "VmHWM"); err != nil {
-		return err
-	}
-	if *cpu, err = procCPU(pid); err != nil {
-		return err
-	}
-	if r.dbName != "" {
-		*pgCPU, _ = postgresCPU(r.dbName)
-	}
-	*busy = busySince(r.cpu0)
-	return ctx.Err()
 }
 
 func (r *run) close() {

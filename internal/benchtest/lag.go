@@ -28,26 +28,24 @@ type LagOptions struct {
 // LagResult is one live-lag run: for each block revealed at the node, the
 // time until the user its last log creates is served by the API.
 type LagResult struct {
-	Store       string          `json:"store"`
-	Transport   string          `json:"transport"`
-	Blocks      int             `json:"blocks"`
-	Interval    time.Duration   `json:"interval_ns"`
-	EventsMin   int             `json:"events_min"` // ManageEntity logs per live block
-	EventsMax   int             `json:"events_max"`
-	History     int             `json:"history_events"`
-	Lags        []time.Duration `json:"-"`
-	Missed      int             `json:"missed"` // probes not seen within 30 s
-	P50         time.Duration   `json:"p50_ns"`
-	P90         time.Duration   `json:"p90_ns"`
-	P99         time.Duration   `json:"p99_ns"`
-	Max         time.Duration   `json:"max_ns"`
-	Load        LoadStats       `json:"load"`
-	PeakRSS     int64           `json:"peak_rss_bytes"`
-	CPU         time.Duration   `json:"cpu_ns"`
-	PostgresCPU time.Duration   `json:"postgres_cpu_ns"`
-	MachineBusy float64         `json:"machine_busy"`
-	Command     string          `json:"command"`
-	LogPath     string          `json:"log_path"`
+	Store     string          `json:"store"`
+	Transport string          `json:"transport"`
+	Blocks    int             `json:"blocks"`
+	Interval  time.Duration   `json:"interval_ns"`
+	EventsMin int             `json:"events_min"` // ManageEntity logs per live block
+	EventsMax int             `json:"events_max"`
+	History   int             `json:"history_events"`
+	Lags      []time.Duration `json:"-"`
+	Missed    int             `json:"missed"` // probes not seen within 30 s
+	P50       time.Duration   `json:"p50_ns"`
+	P90       time.Duration   `json:"p90_ns"`
+	P99       time.Duration   `json:"p99_ns"`
+	Max       time.Duration   `json:"max_ns"`
+	Load      LoadStats       `json:"load"`
+	// Usage covers the live part only, from the first block revealed.
+	Usage
+	Command string `json:"command"`
+	LogPath string `json:"log_path"`
 }
 
 // Lag indexes t's revealed history with the discovery binary, then reveals
@@ -96,7 +94,7 @@ func Lag(ctx context.Context, t *Target, o LagOptions) (*LagResult, error) {
 
 	lctx, stopLoad := context.WithCancel(ctx)
 	load := startLoad(lctx, run.api, o.LoadRate, int64(t.Chain.Probe(history)))
-	run.cpu0 = sampleCPU()
+	run.base = run.mark()
 	lags := make([]time.Duration, r.Blocks)
 	var wg sync.WaitGroup
 	start := time.Now()
@@ -118,7 +116,7 @@ func Lag(ctx context.Context, t *Target, o LagOptions) (*LagResult, error) {
 	wg.Wait()
 	stopLoad()
 	r.Load = load.wait()
-	if err := run.measure(ctx, &r.PeakRSS, &r.CPU, &r.PostgresCPU, &r.MachineBusy); err != nil {
+	if r.Usage, err = run.usage(); err != nil {
 		return nil, err
 	}
 	for _, l := range lags {

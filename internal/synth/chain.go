@@ -55,20 +55,6 @@ type span struct {
 	n   int
 }
 
-// DefaultDir is where a Chain keeps its file when not told: /dev/shm when
-// it is there, so a multi-gigabyte chain never competes for the disk with
-// the database being measured, else the system's temporary directory.
-func DefaultDir() string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if f, err := os.CreateTemp("/dev/shm", "synth-probe-*"); err == nil {
-			f.Close()
-			os.Remove(f.Name())
-			return "/dev/shm"
-		}
-	}
-	return os.TempDir()
-}
-
 // NewChain returns an empty chain for cfg whose rendered blocks are kept in
 // a file under dir ("" for DefaultDir).
 func NewChain(cfg Config, dir string) (*Chain, error) {

@@ -66,6 +66,7 @@ func NewGenerator(cfg Config) (*Generator, error) {
 		rnd:  rand.New(rand.NewPCG(cfg.Seed, 0x5e1f)),
 		st:   newState(mix64(cfg.Seed ^ 0xd15c0)),
 		left: cfg.Events,
+		tail: cfg.TailBlocks,
 	}, nil
 }
 

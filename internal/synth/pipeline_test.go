@@ -19,10 +19,10 @@ func TestIndexerAgrees(t *testing.T) {
 		name string
 		cfg  synth.Config
 	}{
-		{"default mix", synth.Config{Seed: 1, Events: 3000}},
-		{"another seed, small blocks", synth.Config{Seed: 7, Events: 2500, MinPerBlock: 5, MaxPerBlock: 40}},
-		{"many refusals, many plays", synth.Config{Seed: 3, Events: 2000, RejectRate: 0.3, PlaysPerEvent: 2}},
-		{"no refusals, no plays, probes", synth.Config{Seed: 4, Events: 1500, RejectRate: -1, PlaysPerEvent: -1, ProbeEveryBlock: true}},
+		{"default mix", synth.Config{Seed: 1, Events: 2000}},
+		{"another seed, small blocks", synth.Config{Seed: 7, Events: 1200, MinPerBlock: 5, MaxPerBlock: 40}},
+		{"many refusals, many plays", synth.Config{Seed: 3, Events: 1000, RejectRate: 0.3, PlaysPerEvent: 2}},
+		{"no refusals, no plays, probes", synth.Config{Seed: 4, Events: 800, RejectRate: -1, PlaysPerEvent: -1, ProbeEveryBlock: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

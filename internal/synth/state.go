@@ -26,7 +26,6 @@ type state struct {
 	creatorHeat          []int32 // an owner per track: prolific creators create more
 	liveTracks           int
 	deletedTracks        int
-	verifiedUsers        int
 	bareCIDs             int
 	renames, userRenames int
 }

@@ -1,0 +1,450 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/discovery-node/discovery/internal/benchtest"
+)
+
+// The issue's targets for the engine.
+const (
+	targetEventsPerSec = 50_000
+	targetRSS          = 300 << 20
+	targetLagP50       = 50 * time.Millisecond
+)
+
+// report renders BENCHMARKS.md from a suite's results. Every figure in it
+// comes from res; the prose only explains what was measured and how.
+func report(res *results, workDir string) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	mode := "full"
+	if res.Quick {
+		mode = "quick (small sizes: a smoke run, not figures to quote)"
+	}
+	p("# Benchmarks\n\n")
+	p("Written by `script/bench` from the run of %s (%s mode, %s). Rerun it to refresh; do not edit by hand.\n\n",
+		res.Started.UTC().Format("2006-01-02 15:04 MST"), mode, res.Took.Round(time.Second))
+	commit := res.Machine.Commit
+	if commit == "" {
+		commit = "unknown"
+	}
+	if res.Machine.Dirty {
+		commit += " with uncommitted changes"
+	}
+	p("Commit %s. Every chain is synthetic (`internal/synth`, seed %d): served by our own JSON-RPC server so the figures measure Discovery, not a node.\n\n", commit, res.Seed)
+	if len(res.Failures) > 0 {
+		p("**Parts of this run failed:**\n\n")
+		for _, f := range res.Failures {
+			p("- %s\n", f)
+		}
+		p("\n")
+	}
+	targets(&b, res)
+	machineSection(&b, res)
+	backfillSection(&b, res)
+	scalingSection(&b, res)
+	lagSection(&b, res)
+	revertSection(&b, res)
+	timeSection(&b, res)
+	goBenchSection(&b, res)
+	commandsSection(&b, res, workDir)
+	return b.String()
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/1e6) }
+
+func ms(d time.Duration) string {
+	switch {
+	case d >= 10*time.Second:
+		return fmt.Sprintf("%.0f s", d.Seconds())
+	case d >= time.Second:
+		return fmt.Sprintf("%.2f s", d.Seconds())
+	}
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+}
+
+// count formats a figure: thousands separated, and fewer decimals the
+// larger it is (none for whole numbers).
+func count(n float64) string {
+	switch {
+	case n >= 100 || n == float64(int64(n)):
+		s := fmt.Sprintf("%.0f", n)
+		var out []byte
+		for i := range s {
+			if i > 0 && (len(s)-i)%3 == 0 {
+				out = append(out, ',')
+			}
+			out = append(out, s[i])
+		}
+		return string(out)
+	case n >= 10:
+		return fmt.Sprintf("%.1f", n)
+	}
+	return fmt.Sprintf("%.2f", n)
+}
+
+func yesNo(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**missed**"
+}
+
+// largest returns the backfill of the most events into store.
+func largest(res *results, store string) *benchtest.BackfillResult {
+	var best *benchtest.BackfillResult
+	for _, r := range res.Backfills {
+		if r.Store == store && len(r.Args) == 0 && (best == nil || r.Events > best.Events) {
+			best = r
+		}
+	}
+	return best
+}
+
+func smallest(res *results, store string) *benchtest.BackfillResult {
+	var best *benchtest.BackfillResult
+	for _, r := range res.Backfills {
+		if r.Store == store && len(r.Args) == 0 && (best == nil || r.Events < best.Events) {
+			best = r
+		}
+	}
+	return best
+}
+
+func targets(b *strings.Builder, res *results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Targets\n\n")
+	p("| target (issue 6) | measured | |\n| --- | --- | --- |\n")
+	if r := largest(res, "postgres"); r != nil {
+		done := "all of"
+		if !r.Complete {
+			done = fmt.Sprintf("stopped at the %s cap after %s of", ms(r.Wall), count(float64(r.EventsIndexed)))
+		}
+		p("| backfill ≥ %s events/s into PostgreSQL | %s events/s (%s %s events) | %s |\n",
+			count(targetEventsPerSec), count(r.EventsPerSec), done, count(float64(r.Events)), yesNo(r.Complete && r.EventsPerSec >= targetEventsPerSec))
+		var peak int64
+		for _, x := range res.Backfills {
+			if x.Events == r.Events && len(x.Args) == 0 {
+				peak = max(peak, x.PeakRSS)
+			}
+		}
+		note := ""
+		if !r.Complete {
+			note = ", over the part indexed before the cap"
+		}
+		p("| peak RSS < 300 MB | %s at %s events (VmHWM, both stores%s) | %s |\n", mb(peak), count(float64(r.Events)), note, yesNo(peak < targetRSS && r.Complete))
+	}
+	for _, store := range []string{"postgres", "sqlite"} {
+		lo, hi := smallest(res, store), largest(res, store)
+		if lo == nil || hi == nil || lo == hi || lo.EventsPerSec == 0 {
+			continue
+		}
+		ratio := hi.EventsPerSec / lo.EventsPerSec
+		p("| cost per event flat from %s to %s events (%s) | %s → %s events/s (×%.2f) | %s |\n",
+			count(float64(lo.Events)), count(float64(hi.Events)), store, count(lo.EventsPerSec), count(hi.EventsPerSec), ratio, yesNo(ratio >= 0.8))
+	}
+	if l := res.Lag; l != nil {
+		p("| live lag p50 < 50 ms | p50 %s, p99 %s over %d blocks | %s |\n", ms(l.P50), ms(l.P99), len(l.Lags), yesNo(l.P50 < targetLagP50 && l.Missed == 0))
+	}
+	p("\n\"Cost per event flat\" is judged met when the largest run's rate is within 20%% of the smallest's. What limits each missed target is under [Where the time goes](#where-the-time-goes).\n\n")
+}
+
+func machineSection(b *strings.Builder, res *results) {
+	m := res.Machine
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Machine\n\n")
+	p("- %d × %s, %.1f GB memory, Linux %s\n", m.CPUs, m.CPUModel, m.MemoryGB, m.Kernel)
+	p("- %s; PostgreSQL %s on the same machine; SQLite is modernc.org/sqlite (pure Go)\n", m.GoVersion, m.Postgres)
+	p("- load average %s before the run, %s after\n", m.LoadBefore, m.LoadAfter)
+	other := 0.0
+	for _, r := range res.Backfills {
+		other = max(other, r.OtherCores)
+	}
+	if res.Lag != nil {
+		other = max(other, res.Lag.OtherCores)
+	}
+	if other > 0.25 {
+		p("- **other work used up to %.2f cores during the runs** (\"other CPU\" below): on this %d-core machine that work competed with the runs, so those figures are lower than an idle machine would give\n", other, m.CPUs)
+	}
+	p("\n")
+}
+
+func backfillSection(b *strings.Builder, res *results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Backfill: the discovery binary from block 0 to the head\n\n")
+	p("The synth server serves the chain over HTTP on a local port; `discovery run` indexes it from block 0 with every validation on (`--id-offsets none`: the chain's ids start at 1) until `/health_check` reports the head indexed. Wall time runs from exec, so it includes start-up and migrations. A run not done by its cap is reported as far as it got. Peak RSS is the process's VmHWM; CPU is its user+system time, and that of its PostgreSQL backends; \"harness CPU\" is the benchmark process's own (the synth server answering, and polling), which shares the machine; \"other CPU\" is how many cores were busy with anything else during the run (PostgreSQL's background processes, other programs): from /proc/stat, less the three before it.\n\n")
+	p("| chain | blocks | Play logs | refused | JSON served | generated in |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, c := range res.Chains {
+		kind := fmt.Sprintf("%s events", count(float64(c.Events)))
+		if c.Live {
+			kind += " (live lag)"
+		}
+		p("| %s | %s | %s | %s | %s | %s |\n", kind, count(float64(c.Blocks)), count(float64(c.Plays)), count(float64(c.Rejected)), mb(c.Bytes), ms(c.BuildTime))
+	}
+	p("\n| store | flags | events | done | wall | events/s | blocks/s | peak RSS | discovery CPU | PostgreSQL CPU | harness CPU | other CPU | CPU ms / 1k events | RPC requests / 1k events | RPC KB / 1k events | refused (expected) |\n")
+	p("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range res.Backfills {
+		done := "yes"
+		if !r.Complete {
+			done = fmt.Sprintf("%.0f%% (cap)", 100*float64(r.EventsIndexed)/float64(max(r.Events, 1)))
+		}
+		pg := "–"
+		if r.Store == "postgres" {
+			pg = ms(r.PostgresCPU)
+		}
+		cpuPerK := r.PerThousand(int64((r.CPU + r.PostgresCPU) / time.Millisecond))
+		flags := "defaults"
+		if len(r.Args) > 0 {
+			flags = "`" + strings.Join(r.Args, " ") + "`"
+		}
+		p("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.2f cores | %s | %.2f | %s | %s (%s) |\n",
+			r.Store, flags, count(float64(r.Events)), done, ms(r.Wall), count(r.EventsPerSec), count(r.BlocksPerSec), mb(r.PeakRSS),
+			ms(r.CPU), pg, ms(r.HarnessCPU), r.OtherCores, count(cpuPerK), r.PerThousand(r.RPCRequests), count(r.PerThousand(r.RPCBytes)/1000),
+			count(r.Rejected), count(float64(r.WantRejected)))
+	}
+	p("\nCPU ms / 1k events counts discovery's and its PostgreSQL backends' CPU. \"Refused\" is discovery's `discovery_content_actions_total{outcome=\"rejected\"}`; the generator knows how many actions it made to be refused, and the two must agree on a complete run.\n\n")
+}
+
+func scalingSection(b *strings.Builder, res *results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Scaling: rate as the index grows\n\n")
+	p("Events per second between successive samples of each run's progress (every second), in quarters of the run's indexing time. A flat cost per event gives equal quarters.\n\n")
+	p("| store | events | 1st quarter | 2nd | 3rd | 4th |\n| --- | --- | --- | --- | --- | --- |\n")
+	for _, r := range res.Backfills {
+		q := quarters(r.Progress)
+		if q == nil || len(r.Args) > 0 {
+			continue
+		}
+		p("| %s | %s | %s | %s | %s | %s |\n", r.Store, count(float64(r.Events)), count(q[0]), count(q[1]), count(q[2]), count(q[3]))
+	}
+	p("\n")
+}
+
+// quarters returns the indexing rate in each quarter of the time from the
+// first progress sample (the API up) to the last.
+func quarters(ps []benchtest.Progress) []float64 {
+	if len(ps) < 3 {
+		return nil
+	}
+	t0, t1 := ps[0].Elapsed, ps[len(ps)-1].Elapsed
+	span := t1 - t0
+	if span <= 0 {
+		return nil
+	}
+	// events indexed at time t, interpolated between samples
+	at := func(t time.Duration) float64 {
+		for i := 1; i < len(ps); i++ {
+			if ps[i].Elapsed >= t {
+				a, b := ps[i-1], ps[i]
+				f := float64(t-a.Elapsed) / float64(max(b.Elapsed-a.Elapsed, 1))
+				return float64(a.Events) + f*float64(b.Events-a.Events)
+			}
+		}
+		return float64(ps[len(ps)-1].Events)
+	}
+	out := make([]float64, 4)
+	for i := range out {
+		a, b := t0+span*time.Duration(i)/4, t0+span*time.Duration(i+1)/4
+		out[i] = (at(b) - at(a)) / (b - a).Seconds()
+	}
+	return out
+}
+
+func lagSection(b *strings.Builder, res *results) {
+	l := res.Lag
+	if l == nil {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Live lag\n\n")
+	p("`discovery run` on PostgreSQL follows the synth server over %s after indexing %s events of history. The server then reveals one block every %s, each with %d–%d ManageEntity events (plus plays) whose last creates a user, and announces it. For each block a probe polls `GET /v1/users/{id}` every 2 ms; the lag is from the block's reveal to the first 200. Meanwhile a loader sends %d requests/s round user, track, playlist, follower and search endpoints.\n\n",
+		l.Transport, count(float64(l.History)), ms(l.Interval), l.EventsMin, l.EventsMax, l.Load.Rate)
+	p("| blocks | p50 | p90 | p99 | max | missed (> 30 s) | API load sent | API errors | API latency p50 / p99 | peak RSS | discovery CPU | PostgreSQL CPU | harness CPU | other CPU |\n")
+	p("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	achieved := float64(l.Load.Requests) / max(l.Load.Duration.Seconds(), 1e-9)
+	p("| %d | %s | %s | %s | %s | %d | %.0f req/s | %d | %s / %s | %s | %s | %s | %s | %.2f cores |\n\n",
+		len(l.Lags), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max), l.Missed, achieved, l.Load.Errors,
+		ms(l.Load.P50), ms(l.Load.P99), mb(l.PeakRSS), ms(l.CPU), ms(l.PostgresCPU), ms(l.HarnessCPU), l.OtherCores)
+	p("CPU figures cover the live part, from the first block revealed; the harness's includes the probes and the API load.\n\n")
+}
+
+func findBench(res *results, prefix string) []benchResult {
+	var out []benchResult
+	for _, gb := range res.GoBench {
+		for _, r := range gb.Results {
+			if strings.HasPrefix(r.Name, prefix) {
+				out = append(out, r)
+			}
+		}
+	}
+	return out
+}
+
+func revertSection(b *strings.Builder, res *results) {
+	rs := findBench(res, "BenchmarkRevert/")
+	if len(rs) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Reverts\n\n")
+	p("`BenchmarkRevert` (`internal/benchtest`): 80 blocks of exactly 500 ManageEntity events each are indexed through the real pipeline, then the newest 1, 16 or 64 are reverted with the store's undo images (timed) and applied again (untimed).\n\n")
+	p("| store | blocks reverted | time | per block | rows changed per block |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range rs {
+		name := strings.TrimPrefix(r.Name, "BenchmarkRevert/")
+		name = name[:strings.LastIndexByte(name, '-')]
+		store, blocks, _ := strings.Cut(name, "/")
+		p("| %s | %s | %s | %s | %s |\n", strings.TrimPrefix(store, "store="), strings.TrimPrefix(blocks, "blocks="),
+			ms(time.Duration(r.Metrics["ns/op"])), ms(time.Duration(r.Metrics["ms/block"]*float64(time.Millisecond))), count(r.Metrics["rows/block"]))
+	}
+	p("\n")
+}
+
+func timeSection(b *strings.Builder, res *results) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Where the time goes\n\n")
+	rs := findBench(res, "BenchmarkBackfill/")
+	if len(rs) > 0 {
+		p("### Wall time of a backfill, by part\n\n")
+		p("`BenchmarkBackfill` runs the same pipeline in process (chain client, follower, content indexer, store, wired as `cmd/discovery` wires them) and times each part: *fetch* is JSON-RPC round trips with decoding and checks; *rules* is decoding events and applying the protocol's rules; *store reads* are the rows the rules read, one query each; *block writes* are the stores' `ApplyBlock` (rows, undo images, digest, checkpoint in one transaction).\n\n")
+		p("| store | events | events/s | fetch | rules | store reads | block writes | reads per event | RPC requests / 1k events | RPC KB / 1k events |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
+		for _, r := range rs {
+			name := strings.TrimPrefix(r.Name, "BenchmarkBackfill/")
+			name = name[:strings.LastIndexByte(name, '-')]
+			store, events, _ := strings.Cut(name, "/")
+			m := r.Metrics
+			p("| %s | %s | %s | %.0f%% | %.0f%% | %.0f%% | %.0f%% | %.2f | %.2f | %s |\n", strings.TrimPrefix(store, "store="),
+				strings.TrimPrefix(events, "events="), count(m["events/s"]), m["%fetch"], m["%rules"], m["%reads"], m["%write"],
+				m["reads/event"], m["rpcreqs/1kevents"], count(m["rpcbytes/1kevents"]/1000))
+		}
+		p("\n")
+	}
+	if pr := res.Profile; pr != nil && pr.Err == "" {
+		p("### CPU profile of the PostgreSQL backfill\n\n")
+		p("The profile of the in-process PostgreSQL backfill above holds %s of CPU time over a %s run; %s of it (%.0f%%) is the pipeline's own (below Pipeline.CatchUp), the rest the in-process synth server and the runtime's background work. The tables below keep the pipeline's samples; percentages are of the whole profile. A CPU profile does not see time spent waiting — on PostgreSQL, or on the node — which the table above does.\n\n",
+			pr.Total, pr.Duration, pr.Pipeline, pr.PipelinePct)
+		p("| package | share of the profile (flat, pipeline only) |\n| --- | --- |\n")
+		for _, ps := range pr.Packages {
+			p("| `%s` | %.1f%% |\n", ps.Package, ps.Percent)
+		}
+		p("\nTop functions by own time:\n\n```\n%s\n```\n\nTop functions by cumulative time:\n\n```\n%s\n```\n\n", pr.TopFlat, pr.TopCum)
+	}
+	notes(b, res, rs)
+}
+
+// notes states, from the figures, what limits the engine.
+func notes(b *strings.Builder, res *results, rs []benchResult) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("### What the figures say\n\n")
+	for _, r := range res.Backfills {
+		if r.Store != "postgres" || r.Events != largestEvents(res, "postgres") || len(r.Args) > 0 || r.Span <= 0 {
+			continue
+		}
+		busy := r.CPU.Seconds() / r.Span.Seconds()
+		pg := r.PostgresCPU.Seconds() / r.Span.Seconds()
+		p("- In the largest PostgreSQL backfill discovery kept %.0f%% of a core busy and its PostgreSQL backends %.0f%%: %.2f cores together, of %d. ",
+			100*busy, 100*pg, busy+pg, res.Machine.CPUs)
+		if busy+pg < 1.3 {
+			p("The indexer asks for one row at a time and waits for each answer, so discovery and PostgreSQL mostly take turns instead of working in parallel; the other cores wait.\n")
+		} else {
+			p("\n")
+		}
+	}
+	for _, store := range []string{"postgres", "sqlite"} {
+		var parts []string
+		for _, r := range res.Backfills {
+			if r.Store == store && len(r.Args) == 0 {
+				s := fmt.Sprintf("%s ms at %s events", count(r.PerThousand(int64(r.CPU/time.Millisecond))), count(float64(r.Events)))
+				if store == "postgres" {
+					s = fmt.Sprintf("%s + %s ms (discovery + PostgreSQL) at %s events", count(r.PerThousand(int64(r.CPU/time.Millisecond))),
+						count(r.PerThousand(int64(r.PostgresCPU/time.Millisecond))), count(float64(r.Events)))
+				}
+				parts = append(parts, s)
+			}
+		}
+		if len(parts) > 1 {
+			p("- CPU per 1,000 events into %s: %s.\n", store, strings.Join(parts, ", "))
+		}
+	}
+	for _, r := range rs {
+		m := r.Metrics
+		name := strings.TrimPrefix(r.Name, "BenchmarkBackfill/")
+		p("- `%s`: %.0f%% of the wall time is store reads (%.2f queries per event) and %.0f%% block writes; fetching and checking blocks is %.0f%%, the protocol's rules %.0f%%.\n",
+			name, m["%reads"], m["reads/event"], m["%write"], m["%fetch"], m["%rules"])
+	}
+	for _, store := range []string{"postgres", "sqlite"} {
+		var parts []string
+		for _, r := range res.Backfills {
+			if r.Store == store && len(r.Args) == 0 {
+				parts = append(parts, fmt.Sprintf("%s at %s events", mb(r.PeakRSS), count(float64(r.EventsIndexed))))
+			}
+		}
+		if len(parts) > 1 {
+			p("- Peak RSS with %s, by events indexed: %s.\n", store, strings.Join(parts, ", "))
+		}
+	}
+	for _, x := range res.Backfills {
+		if len(x.Args) == 0 {
+			continue
+		}
+		for _, r := range res.Backfills {
+			if r.Store == x.Store && r.Events == x.Events && len(r.Args) == 0 {
+				p("- The %s-event chain into %s with `%s`: peak RSS %s and %s events/s, against %s and %s events/s with the defaults (`--batch-size 100`); only the flag differs, so the %s between the two is what the defaults' larger batches cost in memory.\n",
+					count(float64(x.Events)), x.Store, strings.Join(x.Args, " "), mb(x.PeakRSS), count(x.EventsPerSec), mb(r.PeakRSS), count(r.EventsPerSec), mb(r.PeakRSS-x.PeakRSS))
+			}
+		}
+	}
+	p("\n")
+}
+
+func largestEvents(res *results, store string) int {
+	if r := largest(res, store); r != nil {
+		return r.Events
+	}
+	return 0
+}
+
+func goBenchSection(b *strings.Builder, res *results) {
+	if len(res.GoBench) == 0 {
+		return
+	}
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Go benchmarks\n\n")
+	p("Raw `go test -bench` output, as benchstat reads it (save two runs' blocks to files and `benchstat old.txt new.txt`).\n\n")
+	if rs := findBench(res, "BenchmarkGenerate"); len(rs) > 0 {
+		p("The generator makes %s events/s alone (`BenchmarkGenerate`), so it never limits a benchmark; rendering them as JSON too, %s events/s (`BenchmarkBuild`). Chains are generated before timing starts.\n\n",
+			count(rs[0].Metrics["events/s"]), count(metricOf(res, "BenchmarkBuild", "events/s")))
+	}
+	for _, gb := range res.GoBench {
+		p("%s (`%s`, took %s):\n\n```\n%s\n```\n\n", gb.Title, gb.Command, ms(gb.Took), strings.Join(gb.Lines, "\n"))
+	}
+}
+
+func metricOf(res *results, prefix, unit string) float64 {
+	if rs := findBench(res, prefix); len(rs) > 0 {
+		return rs[0].Metrics[unit]
+	}
+	return 0
+}
+
+func commandsSection(b *strings.Builder, res *results, workDir string) {
+	p := func(format string, args ...any) { fmt.Fprintf(b, format, args...) }
+	p("## Command lines\n\n")
+	p("The suite: `%s` (run by `script/bench`). Chains: `synth.Config{Seed: %d, Events: N}` with the defaults (50–500 ManageEntity logs per block, 0.25 Play logs per event, 3%% refused, 2 s blocks); the live chain adds probes and %d tail blocks of %d–%d events.\n\n",
+		res.Command, res.Seed, res.Plan.LagBlocks, res.Plan.LagTailEvents[0], res.Plan.LagTailEvents[1])
+	p("One backfill on its own: `go run ./cmd/synth backfill -discovery ./discovery -store postgres -events 100000` (prints the row as JSON). A chain to point any node at: `go run ./cmd/synth serve -events 100000` (add `-tail-blocks 1000 -interval 2s` for a live head).\n\n")
+	if pr := res.Profile; pr != nil {
+		for _, c := range pr.Commands {
+			p("- `%s`\n", c)
+		}
+	}
+	for _, r := range res.Backfills {
+		p("- `%s`\n", r.Command)
+	}
+	if res.Lag != nil {
+		p("- `%s`\n", res.Lag.Command)
+	}
+	p("\nLogs, the CPU profile and results.json were in `%s`.\n", workDir)
+}

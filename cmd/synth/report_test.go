@@ -1,0 +1,115 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/discovery-node/discovery/internal/benchtest"
+)
+
+func TestParseBenchLine(t *testing.T) {
+	for _, tc := range []struct {
+		line    string
+		ok      bool
+		name    string
+		n       int
+		metrics map[string]float64
+	}{
+		{"BenchmarkGenerate-2   	  200000	      3098 ns/op	       592.0 databytes/event	    323317 events/s", true,
+			"BenchmarkGenerate-2", 200000, map[string]float64{"ns/op": 3098, "databytes/event": 592, "events/s": 323317}},
+		{"BenchmarkRevert/store=sqlite/blocks=1-2 	 2	 141327462 ns/op	 141.3 ms/block", true,
+			"BenchmarkRevert/store=sqlite/blocks=1-2", 2, map[string]float64{"ns/op": 141327462, "ms/block": 141.3}},
+		{"BenchmarkX-2 --- FAIL", false, "", 0, nil},
+		{"BenchmarkX-2 1 12 ns/op extra", false, "", 0, nil},
+	} {
+		r, ok := parseBenchLine(tc.line)
+		if ok != tc.ok || r.Name != tc.name || r.N != tc.n || len(r.Metrics) != len(tc.metrics) {
+			t.Fatalf("%q: got %+v %v", tc.line, r, ok)
+		}
+		for k, v := range tc.metrics {
+			if r.Metrics[k] != v {
+				t.Fatalf("%q: %s = %v, want %v", tc.line, k, r.Metrics[k], v)
+			}
+		}
+	}
+}
+
+func TestPackageOf(t *testing.T) {
+	for fn, want := range map[string]string{
+		"github.com/jackc/pgx/v5/pgconn.(*PgConn).ExecStatement": "github.com/jackc/pgx/v5/pgconn",
+		"runtime.mallocgc":                                          "runtime",
+		"internal/runtime/syscall/linux.Syscall6":                   "internal/runtime/syscall/linux",
+		"encoding/json.(*decodeState).object (inline)":              "encoding/json",
+		"github.com/discovery-node/discovery/internal/content.play": "github.com/discovery-node/discovery/internal/content",
+	} {
+		if got := packageOf(fn); got != want {
+			t.Errorf("packageOf(%q) = %q, want %q", fn, got, want)
+		}
+	}
+}
+
+func TestQuarters(t *testing.T) {
+	s := func(sec float64, events int) benchtest.Progress {
+		return benchtest.Progress{Elapsed: time.Duration(sec * float64(time.Second)), Events: events}
+	}
+	for _, tc := range []struct {
+		name string
+		in   []benchtest.Progress
+		want []float64
+	}{
+		{"too few samples", []benchtest.Progress{s(1, 0), s(2, 10)}, nil},
+		{"steady", []benchtest.Progress{s(1, 0), s(3, 200), s(5, 400)}, []float64{100, 100, 100, 100}},
+		{"slowing down", []benchtest.Progress{s(0, 0), s(2, 400), s(4, 600)}, []float64{200, 200, 100, 100}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := quarters(tc.in)
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if d := got[i] - tc.want[i]; d > 1e-6 || d < -1e-6 {
+					t.Fatalf("got %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestCount(t *testing.T) {
+	for in, want := range map[float64]string{0: "0", 7: "7", 7.25: "7.25", 42.5: "42.5", 1234567: "1,234,567", 999.6: "1,000", 100: "100"} {
+		if got := count(in); got != want {
+			t.Errorf("count(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestReportJudgesTargets renders a report from made-up results and checks
+// that targets are judged from the figures.
+func TestReportJudgesTargets(t *testing.T) {
+	res := &results{
+		Machine: machine{CPUs: 2, LoadBefore: "0.10 0.10 0.10"},
+		Backfills: []*benchtest.BackfillResult{
+			{Store: "postgres", Events: 10_000, EventsIndexed: 10_000, Complete: true, EventsPerSec: 60_000, Wall: time.Second, Usage: benchtest.Usage{PeakRSS: 100 << 20}},
+			{Store: "postgres", Events: 1_000_000, EventsIndexed: 400_000, Complete: false, EventsPerSec: 40_000, Wall: 10 * time.Second, Usage: benchtest.Usage{PeakRSS: 200 << 20}},
+			{Store: "postgres", Events: 1_000_000, Args: []string{"--batch-size", "1000"}, EventsIndexed: 1_000_000, Complete: true, EventsPerSec: 90_000, Wall: 10 * time.Second, Usage: benchtest.Usage{PeakRSS: 900 << 20}},
+		},
+		Lag: &benchtest.LagResult{Lags: []time.Duration{time.Millisecond}, P50: 20 * time.Millisecond, P99: 80 * time.Millisecond},
+	}
+	out := report(res, "/tmp/x")
+	for _, want := range []string{
+		"| backfill ≥ 50,000 events/s into PostgreSQL | 40,000 events/s (stopped at the 10 s cap after 400,000 of 1,000,000 events) | **missed** |",
+		"| live lag p50 < 50 ms | p50 20.0 ms, p99 80.0 ms over 1 blocks | **met** |",
+		"(×0.67) | **missed** |",
+		"| peak RSS < 300 MB | 210 MB at 1,000,000 events",
+		"over the part indexed before the cap) | **missed** |",
+		"with `--batch-size 1000`: peak RSS 944 MB and 90,000 events/s, against 210 MB and 40,000 events/s with the defaults",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "other work used") || strings.Contains(out, "NaN") {
+		t.Errorf("an idle machine reported busy, or a figure is not a number:\n%s", out)
+	}
+}
