@@ -265,6 +265,9 @@ func dialRPCs(ctx context.Context, urls []string) ([]*rpc.Client, error) {
 	return rcs, nil
 }
 
+// maxRPCMessage bounds one WebSocket message from the node.
+const maxRPCMessage = 512 << 20
+
 // dialRPC connects to a JSON-RPC endpoint (http, ws or an IPC path) and
 // checks it answers.
 func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
@@ -273,7 +276,10 @@ func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
 	}
 	dctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	rc, err := rpc.DialContext(dctx, rawURL)
+	// One batch of a dense chain's blocks and logs outgrows go-ethereum's
+	// 32 MB WebSocket message limit; a bounded larger one still keeps a
+	// hostile node from costing unbounded memory.
+	rc, err := rpc.DialOptions(dctx, rawURL, rpc.WithWebsocketMessageSizeLimit(maxRPCMessage))
 	if err != nil {
 		return nil, fmt.Errorf("dial --rpc %s: %w", redact(rawURL), err)
 	}

@@ -25,6 +25,7 @@ Usage:
   synth serve    [flags]   generate a chain and serve it over JSON-RPC (HTTP and WebSocket)
   synth backfill [flags]   one whole-process backfill of the discovery binary; prints JSON
   synth suite    [flags]   the whole benchmark suite; writes BENCHMARKS.md
+  synth report   [flags]   write the report again from a suite's results.json
 
 Run "synth COMMAND -h" for a command's flags.
 `
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBackfill(ctx, args[1:], stdout, stderr)
 	case "suite":
 		return runSuite(ctx, args[1:], stdout, stderr)
+	case "report":
+		return runReport(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -147,7 +147,7 @@ func targets(b *strings.Builder, res *results) {
 			count(float64(lo.Events)), count(float64(hi.Events)), store, count(lo.EventsPerSec), count(hi.EventsPerSec), ratio, yesNo(ratio >= 0.8))
 	}
 	if l := res.Lag; l != nil {
-		p("| live lag p50 < 50 ms | p50 %s, p99 %s over %d blocks | %s |\n", ms(l.P50), ms(l.P99), len(l.Lags), yesNo(l.P50 < targetLagP50 && l.Missed == 0))
+		p("| live lag p50 < 50 ms | p50 %s, p99 %s over %d blocks | %s |\n", ms(l.P50), ms(l.P99), l.Blocks-l.Missed, yesNo(l.P50 < targetLagP50 && l.Missed == 0))
 	}
 	p("\n\"Cost per event flat\" is judged met when the largest run's rate is within 20%% of the smallest's. What limits each missed target is under [Where the time goes](#where-the-time-goes).\n\n")
 }
@@ -266,7 +266,7 @@ func lagSection(b *strings.Builder, res *results) {
 	p("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n")
 	achieved := float64(l.Load.Requests) / max(l.Load.Duration.Seconds(), 1e-9)
 	p("| %d | %s | %s | %s | %s | %d | %.0f req/s | %d | %s / %s | %s | %s | %s | %s | %.2f cores |\n\n",
-		len(l.Lags), ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max), l.Missed, achieved, l.Load.Errors,
+		l.Blocks-l.Missed, ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max), l.Missed, achieved, l.Load.Errors,
 		ms(l.Load.P50), ms(l.Load.P99), mb(l.PeakRSS), ms(l.CPU), ms(l.PostgresCPU), ms(l.HarnessCPU), l.OtherCores)
 	p("CPU figures cover the live part, from the first block revealed; the harness's includes the probes and the API load.\n\n")
 }
@@ -347,7 +347,7 @@ func notes(b *strings.Builder, res *results, rs []benchResult) {
 		p("- In the largest PostgreSQL backfill discovery kept %.0f%% of a core busy and its PostgreSQL backends %.0f%%: %.2f cores together, of %d. ",
 			100*busy, 100*pg, busy+pg, res.Machine.CPUs)
 		if busy+pg < 1.3 {
-			p("The indexer asks for one row at a time and waits for each answer, so discovery and PostgreSQL mostly take turns instead of working in parallel; the other cores wait.\n")
+			p("The indexer asks for one row at a time and waits for each answer, so discovery and PostgreSQL mostly take turns instead of working in parallel.\n")
 		} else {
 			p("\n")
 		}
@@ -356,10 +356,14 @@ func notes(b *strings.Builder, res *results, rs []benchResult) {
 		var parts []string
 		for _, r := range res.Backfills {
 			if r.Store == store && len(r.Args) == 0 {
-				s := fmt.Sprintf("%s ms at %s events", count(r.PerThousand(int64(r.CPU/time.Millisecond))), count(float64(r.Events)))
+				at := fmt.Sprintf("%s events", count(float64(r.Events)))
+				if !r.Complete {
+					at = fmt.Sprintf("the first %s of %s events", count(float64(r.EventsIndexed)), count(float64(r.Events)))
+				}
+				s := fmt.Sprintf("%s ms over %s", count(r.PerThousand(int64(r.CPU/time.Millisecond))), at)
 				if store == "postgres" {
-					s = fmt.Sprintf("%s + %s ms (discovery + PostgreSQL) at %s events", count(r.PerThousand(int64(r.CPU/time.Millisecond))),
-						count(r.PerThousand(int64(r.PostgresCPU/time.Millisecond))), count(float64(r.Events)))
+					s = fmt.Sprintf("%s + %s ms (discovery + PostgreSQL) over %s", count(r.PerThousand(int64(r.CPU/time.Millisecond))),
+						count(r.PerThousand(int64(r.PostgresCPU/time.Millisecond))), at)
 				}
 				parts = append(parts, s)
 			}
@@ -418,7 +422,7 @@ func goBenchSection(b *strings.Builder, res *results) {
 			count(rs[0].Metrics["events/s"]), count(metricOf(res, "BenchmarkBuild", "events/s")))
 	}
 	for _, gb := range res.GoBench {
-		p("%s (`%s`, took %s):\n\n```\n%s\n```\n\n", gb.Title, gb.Command, ms(gb.Took), strings.Join(gb.Lines, "\n"))
+		p("%s (`%s`, took %s):\n\n```\n%s\n```\n\n", gb.Title, shellQuote(gb.Command), ms(gb.Took), strings.Join(gb.Lines, "\n"))
 	}
 }
 
@@ -437,7 +441,7 @@ func commandsSection(b *strings.Builder, res *results, workDir string) {
 	p("One backfill on its own: `go run ./cmd/synth backfill -discovery ./discovery -store postgres -events 100000` (prints the row as JSON). A chain to point any node at: `go run ./cmd/synth serve -events 100000` (add `-tail-blocks 1000 -interval 2s` for a live head).\n\n")
 	if pr := res.Profile; pr != nil {
 		for _, c := range pr.Commands {
-			p("- `%s`\n", c)
+			p("- `%s`\n", shellQuote(c))
 		}
 	}
 	for _, r := range res.Backfills {
@@ -447,4 +451,17 @@ func commandsSection(b *strings.Builder, res *results, workDir string) {
 		p("- `%s`\n", res.Lag.Command)
 	}
 	p("\nLogs, the CPU profile and results.json were in `%s`.\n", workDir)
+}
+
+// shellQuote makes a recorded command line (words joined by spaces, none
+// holding a space) safe to paste into a shell: words with characters the
+// shell would interpret are single-quoted.
+func shellQuote(cmd string) string {
+	words := strings.Fields(cmd)
+	for i, w := range words {
+		if strings.ContainsAny(w, "()|$^*?[]{}&;<>\\'\"`!#~") {
+			words[i] = "'" + strings.ReplaceAll(w, "'", `'\''`) + "'"
+		}
+	}
+	return strings.Join(words, " ")
 }

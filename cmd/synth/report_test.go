@@ -94,7 +94,7 @@ func TestReportJudgesTargets(t *testing.T) {
 			{Store: "postgres", Events: 1_000_000, EventsIndexed: 400_000, Complete: false, EventsPerSec: 40_000, Wall: 10 * time.Second, Usage: benchtest.Usage{PeakRSS: 200 << 20}},
 			{Store: "postgres", Events: 1_000_000, Args: []string{"--batch-size", "1000"}, EventsIndexed: 1_000_000, Complete: true, EventsPerSec: 90_000, Wall: 10 * time.Second, Usage: benchtest.Usage{PeakRSS: 900 << 20}},
 		},
-		Lag: &benchtest.LagResult{Lags: []time.Duration{time.Millisecond}, P50: 20 * time.Millisecond, P99: 80 * time.Millisecond},
+		Lag: &benchtest.LagResult{Blocks: 1, P50: 20 * time.Millisecond, P99: 80 * time.Millisecond},
 	}
 	out := report(res, "/tmp/x")
 	for _, want := range []string{
@@ -111,5 +111,18 @@ func TestReportJudgesTargets(t *testing.T) {
 	}
 	if strings.Contains(out, "other work used") || strings.Contains(out, "NaN") {
 		t.Errorf("an idle machine reported busy, or a figure is not a number:\n%s", out)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"go test -run ^$ -bench ^Benchmark(Generate|Build)$ ./internal/synth": "go test -run '^$' -bench '^Benchmark(Generate|Build)$' ./internal/synth",
+		`go tool pprof -focus=benchtest\.\(\*Pipeline\)\.CatchUp a b`:         `go tool pprof '-focus=benchtest\.\(\*Pipeline\)\.CatchUp' a b`,
+		"discovery run --db sqlite:/tmp/x.db":                                 "discovery run --db sqlite:/tmp/x.db",
+		"echo it's":                                                           `echo 'it'\''s'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

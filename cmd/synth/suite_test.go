@@ -46,7 +46,11 @@ func TestSuiteQuick(t *testing.T) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(dir, "results.json")); err != nil {
-		t.Errorf("no results.json: %v", err)
+	again := filepath.Join(dir, "again.md")
+	if err := run(context.Background(), []string{"report", "-results", filepath.Join(dir, "results.json"), "-out", again}, &log, &log); err != nil {
+		t.Fatalf("report from results.json: %v", err)
+	}
+	if b, err := os.ReadFile(again); err != nil || string(b) != report {
+		t.Errorf("the report made again from results.json differs (%v):\n%s", err, b)
 	}
 }

@@ -76,7 +76,9 @@ func (ep *endpoint) client(ctx context.Context) (*rpc.Client, error) {
 	if ep.rc != nil {
 		return ep.rc, nil
 	}
-	rc, err := rpc.DialOptions(ctx, ep.rawURL, rpc.WithHTTPClient(&http.Client{Transport: retryAfterTransport{http.DefaultTransport}}))
+	rc, err := rpc.DialOptions(ctx, ep.rawURL, rpc.WithHTTPClient(&http.Client{Transport: retryAfterTransport{http.DefaultTransport}}),
+		// A batch of a dense chain's blocks outgrows the default 32 MB.
+		rpc.WithWebsocketMessageSizeLimit(512<<20))
 	if err != nil {
 		return nil, ep.scrub(fmt.Errorf("dialling: %w", err))
 	}

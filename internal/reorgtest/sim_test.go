@@ -132,6 +132,7 @@ func (s *simChain) commit(t testing.TB) *types.Header {
 			t.Fatalf("block %d holds %d transactions, want %d", h.Number, n, len(s.unmined))
 		}
 		t.Logf("block %d holds %d transactions, want %d; mining it again", h.Number, n, len(s.unmined))
+		s.backend.Rollback() // Fork refuses while the pool holds anything
 		if err := s.backend.Fork(h.ParentHash); err != nil {
 			t.Fatalf("forking from %s: %v", h.ParentHash, err)
 		}
