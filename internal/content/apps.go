@@ -33,12 +33,9 @@ type appData struct {
 
 // createApp registers a developer app key for the acting user.
 func createApp(ctx context.Context, v *view, a action) error {
-	u, err := actorFor(ctx, v, a, who{ownWallet: true})
-	if err != nil {
-		return err
-	}
 	var d appData
-	if err := parseInline(a.Metadata, &d); err != nil {
+	u, err := ownInline(ctx, v, a, &d)
+	if err != nil {
 		return err
 	}
 	addr, err := address(d.Address, "address")
@@ -82,12 +79,9 @@ func createApp(ctx context.Context, v *view, a action) error {
 
 // deleteApp retires a developer app: every grant to it stops working.
 func deleteApp(ctx context.Context, v *view, a action) error {
-	u, err := actorFor(ctx, v, a, who{ownWallet: true})
-	if err != nil {
-		return err
-	}
 	var d appData
-	if err := parseInline(a.Metadata, &d); err != nil {
+	u, err := ownInline(ctx, v, a, &d)
+	if err != nil {
 		return err
 	}
 	addr, err := address(d.Address, "address")
@@ -118,12 +112,9 @@ type grantData struct {
 // createGrant lets another key act for the acting user: a developer app at
 // once, another user's wallet (a manager) once that user approves.
 func createGrant(ctx context.Context, v *view, a action) error {
-	u, err := actorFor(ctx, v, a, who{ownWallet: true})
-	if err != nil {
-		return err
-	}
 	var d grantData
-	if err := parseInline(a.Metadata, &d); err != nil {
+	u, err := ownInline(ctx, v, a, &d)
+	if err != nil {
 		return err
 	}
 	grantee, err := address(d.Grantee, "grantee_address")
@@ -159,12 +150,9 @@ func createGrant(ctx context.Context, v *view, a action) error {
 
 // deleteGrant revokes a grant the acting user gave.
 func deleteGrant(ctx context.Context, v *view, a action) error {
-	u, err := actorFor(ctx, v, a, who{ownWallet: true})
-	if err != nil {
-		return err
-	}
 	var d grantData
-	if err := parseInline(a.Metadata, &d); err != nil {
+	u, err := ownInline(ctx, v, a, &d)
+	if err != nil {
 		return err
 	}
 	grantee, err := address(d.Grantee, "grantee_address")
@@ -203,12 +191,9 @@ func rejectGrant(ctx context.Context, v *view, a action) error {
 // the grantor named in the metadata.
 func managerGrant(ctx context.Context, v *view, a action) (discovery.GrantKey, *discovery.Grant, error) {
 	var k discovery.GrantKey
-	manager, err := actorFor(ctx, v, a, who{ownWallet: true})
-	if err != nil {
-		return k, nil, err
-	}
 	var d grantData
-	if err := parseInline(a.Metadata, &d); err != nil {
+	manager, err := ownInline(ctx, v, a, &d)
+	if err != nil {
 		return k, nil, err
 	}
 	if d.Grantor == nil {
@@ -241,6 +226,20 @@ func revoke(ctx context.Context, v *view, a action, k discovery.GrantKey, byMana
 	g.UpdatedBlock, g.UpdatedAt = a.block.Number, a.block.Time
 	v.changes.Grants[k] = g
 	return nil
+}
+
+// ownInline loads the acting user, who must sign with its own wallet, and
+// decodes the action's inline metadata into d: the common start of every
+// developer app and grant action.
+func ownInline(ctx context.Context, v *view, a action, d any) (*discovery.User, error) {
+	u, err := actorFor(ctx, v, a, who{ownWallet: true})
+	if err != nil {
+		return nil, err
+	}
+	if err := parseInline(a.Metadata, d); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // address parses a required hex address field.
