@@ -294,6 +294,14 @@ type Store interface {
 	// new state digest and the checkpoint in one transaction. The block must
 	// extend the current head (ErrNotNextBlock otherwise).
 	ApplyBlock(ctx context.Context, b BlockRef, c *Changes) error
+	// ApplyBlocks applies a run of blocks, each extending the one before and
+	// the first extending the head, in one transaction: for each block what
+	// ApplyBlock would write (block row, rejected actions, undo image, state
+	// digest), and the rows as the last block leaves them. A block of the
+	// run that does not fit fails the whole run.
+	ApplyBlocks(ctx context.Context, bcs []BlockChanges) error
+	// RowReader reads the rows a batch of actions will look at in one go.
+	RowReader
 	// RevertBlock undoes the head block exactly — every row, count and
 	// rejected action it wrote — and makes its parent the head, in one
 	// transaction. b must be the head (ErrNotHead otherwise); a block whose

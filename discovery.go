@@ -29,6 +29,12 @@ type BlockRef struct {
 type Block struct {
 	BlockRef
 	Logs []types.Log
+	// Final says the follower already takes the block as final when it
+	// hands it on: a reorganisation below it would stop the follower
+	// rather than be followed, so the block will never be reverted and a
+	// store keeps no undo image for it. Blocks of a backfill far behind the
+	// head are final; blocks near the head are not.
+	Final bool
 }
 
 // BlockSink consumes an ordered stream of apply and revert steps. Each must

@@ -144,7 +144,7 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return f.Run(gctx) })
 	g.Go(func() error {
-		return refreshTrending(gctx, logger.With("component", "trending"), store, cfg.trendingEvery)
+		return refreshTrending(gctx, logger.With("component", "trending"), store, cfg.trendingEvery, caughtUp(store, f, cfg.healthyBlockDiff))
 	})
 	if worker != nil {
 		// Run returns nil once gctx ends; a fetch in flight is abandoned
@@ -170,14 +170,19 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 }
 
 // refreshTrending recomputes trending at start and then every interval; a
-// refresh of an unmoved head costs almost nothing. A failure is logged and
-// the next tick retries; reads keep the previous rankings meanwhile.
-func refreshTrending(ctx context.Context, logger *slog.Logger, store discovery.Store, every time.Duration) error {
+// refresh of an unmoved head costs almost nothing. It waits while the index
+// is catching up (ready says when it is not): rankings of a chain half
+// indexed mean nothing, and a refresh reads every play window, which would
+// take a good share of a backfill's time. A failure is logged and the next
+// tick retries; reads keep the previous rankings meanwhile.
+func refreshTrending(ctx context.Context, logger *slog.Logger, store discovery.Store, every time.Duration, ready func(context.Context) bool) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		start := time.Now()
-		if err := store.RefreshTrending(ctx); err != nil && ctx.Err() == nil {
+		if !ready(ctx) {
+			logger.Debug("trending refresh waits for the index to catch up")
+		} else if err := store.RefreshTrending(ctx); err != nil && ctx.Err() == nil {
 			logger.Warn("trending refresh failed", "err", err)
 		} else if err == nil {
 			logger.Debug("trending refreshed", "took", time.Since(start))
@@ -187,6 +192,24 @@ func refreshTrending(ctx context.Context, logger *slog.Logger, store discovery.S
 			return nil
 		case <-t.C:
 		}
+	}
+}
+
+// caughtUp reports whether the index is within maxBehind blocks of the
+// chain head the follower last saw; before the follower has seen one, it
+// is taken as caught up, so an index served without a reachable node still
+// gets its rankings.
+func caughtUp(store discovery.Store, f *follow.Follower, maxBehind uint64) func(context.Context) bool {
+	return func(ctx context.Context) bool {
+		head := f.ChainHead()
+		if head == 0 {
+			return true
+		}
+		cp, ok, err := store.Head(ctx)
+		if err != nil || !ok {
+			return false
+		}
+		return cp.Number+maxBehind >= head
 	}
 }
 

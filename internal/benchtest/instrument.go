@@ -59,13 +59,18 @@ func (t *Timings) since(d *time.Duration, start time.Time) { *d += time.Since(st
 
 // timedSink is the content indexer, timed.
 type timedSink struct {
-	discovery.BlockSink
+	discovery.BatchSink
 	t *Timings
 }
 
 func (s timedSink) Apply(ctx context.Context, b discovery.Block) error {
 	defer s.t.since(&s.t.Apply, time.Now())
-	return s.BlockSink.Apply(ctx, b)
+	return s.BatchSink.Apply(ctx, b)
+}
+
+func (s timedSink) ApplyBlocks(ctx context.Context, bs []discovery.Block) error {
+	defer s.t.since(&s.t.Apply, time.Now())
+	return s.BatchSink.ApplyBlocks(ctx, bs)
 }
 
 // timedStore is the store as the indexer sees it, with its reads and block
@@ -120,8 +125,23 @@ func (s timedStore) PlayDay(ctx context.Context, k discovery.PlayDayKey) (*disco
 	return read(s, s.Store.PlayDay, ctx, k)
 }
 
+// ReadRows counts as one read: one round trip however many rows.
+func (s timedStore) ReadRows(ctx context.Context, k discovery.RowKeys) (discovery.RowSet, error) {
+	start := time.Now()
+	rs, err := s.Store.ReadRows(ctx, k)
+	s.t.Reads += time.Since(start)
+	s.t.ReadCalls++
+	return rs, err
+}
+
 func (s timedStore) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discovery.Changes) error {
 	defer s.t.since(&s.t.Write, time.Now())
 	s.t.Writes++
 	return s.Store.ApplyBlock(ctx, b, c)
+}
+
+func (s timedStore) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) error {
+	defer s.t.since(&s.t.Write, time.Now())
+	s.t.Writes++
+	return s.Store.ApplyBlocks(ctx, bcs)
 }

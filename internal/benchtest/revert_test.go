@@ -97,6 +97,16 @@ func (s *recordingStore) ApplyBlock(ctx context.Context, b discovery.BlockRef, c
 	return nil
 }
 
+func (s *recordingStore) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) error {
+	if err := s.Store.ApplyBlocks(ctx, bcs); err != nil {
+		return err
+	}
+	for _, bc := range bcs {
+		s.applied = append(s.applied, appliedBlock{bc.Block, bc.Changes})
+	}
+	return nil
+}
+
 func changedRows(c *discovery.Changes) int {
 	return len(c.Users) + len(c.Tracks) + len(c.Playlists) + len(c.Follows) + len(c.Reposts) + len(c.Saves) +
 		len(c.Subscriptions) + len(c.Routes) + len(c.DeveloperApps) + len(c.Grants) + len(c.PlayDays) + len(c.Rejected)

@@ -50,6 +50,8 @@ type harness struct {
 	ix    *content.Indexer
 	head  discovery.BlockRef
 	txn   int
+	// applied is every block indexed, in order, for replaying elsewhere.
+	applied []discovery.Block
 }
 
 func newHarness(t *testing.T, s discovery.Store) *harness {
@@ -150,6 +152,7 @@ func (h *harness) applyLogs(logs ...types.Log) {
 		h.t.Fatalf("apply block %d: %v", n, err)
 	}
 	h.head = b.BlockRef
+	h.applied = append(h.applied, b)
 }
 
 func (h *harness) apply(acts ...act) {

@@ -76,12 +76,38 @@ func New(store discovery.Store, opts Options) (*Indexer, error) {
 // Apply validates every log of b against the state before it and commits the
 // block's changes, its rejected actions and the checkpoint together.
 func (ix *Indexer) Apply(ctx context.Context, b discovery.Block) error {
-	c, outcomes, err := ix.changes(ctx, b)
-	if err != nil {
-		return err
+	return ix.ApplyBlocks(ctx, []discovery.Block{b})
+}
+
+// ApplyBlocks validates a run of blocks, each log against the state as of
+// that log (the store's, with the run's earlier blocks laid over it), and
+// commits them all in one transaction. The rows the run's actions name are
+// read from the store in one go before any is validated, so a run costs a
+// few round trips rather than a few per action.
+func (ix *Indexer) ApplyBlocks(ctx context.Context, blocks []discovery.Block) error {
+	if len(blocks) == 0 {
+		return nil
 	}
-	// The store's error already names the block.
-	if err := ix.store.ApplyBlock(ctx, b.BlockRef, c); err != nil {
+	decoded := make([][]decodedLog, len(blocks))
+	for i, b := range blocks {
+		decoded[i] = ix.decodeBlock(b)
+	}
+	r, err := newRunReader(ctx, ix.store, keysToRead(blocks, decoded))
+	if err != nil {
+		return fmt.Errorf("index blocks %d-%d: %w", blocks[0].Number, blocks[len(blocks)-1].Number, err)
+	}
+	bcs := make([]discovery.BlockChanges, len(blocks))
+	outcomes := map[outcome]int{}
+	for i, b := range blocks {
+		c, err := ix.changes(ctx, r, b, decoded[i], outcomes)
+		if err != nil {
+			return err
+		}
+		r.absorb(c)
+		bcs[i] = discovery.BlockChanges{Block: b.BlockRef, Changes: c, Final: b.Final}
+	}
+	// The store's error already names the blocks.
+	if err := ix.store.ApplyBlocks(ctx, bcs); err != nil {
 		return err
 	}
 	// Counted only once committed, so a retried block is not counted twice.
@@ -94,18 +120,15 @@ func (ix *Indexer) Apply(ctx context.Context, b discovery.Block) error {
 // outcome labels one action for the metrics.
 type outcome struct{ entityType, action, outcome string }
 
-// changes computes what b changes without writing anything, and tallies the
-// outcome of each action.
-func (ix *Indexer) changes(ctx context.Context, b discovery.Block) (*discovery.Changes, map[outcome]int, error) {
-	v := newView(ix.store, ix.opts)
-	outcomes := map[outcome]int{}
-	for _, lg := range b.Logs {
-		if !ix.trusted(lg) {
-			// Anyone can deploy a contract emitting the same events; only
-			// the configured contracts speak for the protocol.
+// changes computes what b changes, reading the state through r, without
+// writing anything, and tallies the outcome of each action.
+func (ix *Indexer) changes(ctx context.Context, r discovery.EntityReader, b discovery.Block, logs []decodedLog, outcomes map[outcome]int) (*discovery.Changes, error) {
+	v := newView(r, ix.opts)
+	for _, d := range logs {
+		if d.ignored {
 			continue
 		}
-		ev, err := ix.decoder.decode(lg)
+		lg, ev, err := d.lg, d.ev, d.err
 		if err == nil {
 			err = ix.apply(ctx, v, b.BlockRef, ev)
 		} else {
@@ -121,20 +144,20 @@ func (ix *Indexer) changes(ctx context.Context, b discovery.Block) (*discovery.C
 				actionManageIsVerified),
 			outcome: "applied",
 		}
-		var r *rejection
-		if errors.As(err, &r) {
-			v.changes.Rejected = append(v.changes.Rejected, rejected(b.BlockRef, lg, ev, r.reason))
-			ix.logger.Debug("action rejected", "block", b.Number, "tx", lg.TxHash, "log_index", lg.Index, "reason", r.reason)
+		var rj *rejection
+		if errors.As(err, &rj) {
+			v.changes.Rejected = append(v.changes.Rejected, rejected(b.BlockRef, lg, ev, rj.reason))
+			ix.logger.Debug("action rejected", "block", b.Number, "tx", lg.TxHash, "log_index", lg.Index, "reason", rj.reason)
 			o.outcome = "rejected"
 			outcomes[o]++
 			continue
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("index block %d log %d: %w", b.Number, lg.Index, err)
+			return nil, fmt.Errorf("index block %d log %d: %w", b.Number, lg.Index, err)
 		}
 		outcomes[o]++
 	}
-	return v.finish(), outcomes, nil
+	return v.finish(), nil
 }
 
 // trusted reports whether lg comes from a contract whose events the

@@ -99,7 +99,16 @@ func baseUsers(h *harness) {
 // both stores, checking rows and counts after each block.
 func TestProtocol(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s discovery.Store) {
-		h := newHarnessWith(t, s, protocolOptions())
+		protocolScenario(t, newHarnessWith(t, s, protocolOptions()))
+	})
+}
+
+// protocolScenario drives h through every rule of the protocol, checking
+// each outcome as it goes.
+func protocolScenario(t *testing.T, h *harness) {
+	t.Helper()
+	s := h.store
+	{
 		baseUsers(h)
 
 		// Permalinks: a second "Intro" by the same owner gets a suffix;
@@ -239,7 +248,7 @@ func TestProtocol(t *testing.T) {
 			t.Fatalf("dave after reactivating = %+v", u)
 		}
 		assertDigest(h)
-	})
+	}
 }
 
 // assertDigest checks the kept digest against a full recomputation.

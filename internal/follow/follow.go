@@ -144,13 +144,15 @@ func (f *Follower) setHead(n uint64) {
 }
 
 // Step makes one move towards the chain head: it applies the next batch of
-// blocks after the checkpoint, up to Config.BatchSize of them, or, when the
+// blocks after the checkpoint, up to Config.BatchSize of them (in one
+// ApplyBlocks when the sink is a discovery.BatchSink), or, when the
 // chain no longer extends the checkpoint, reverts the orphaned blocks newest
 // first back to the block the sink and the chain share; the next Step
 // applies the new branch. It returns ErrNothingNew when the sink is at the
 // head, and an error wrapping ErrReorgTooDeep, applying nothing, when the
 // fork lies below a final block. Blocks applied or reverted before a failure
-// stay so: the checkpoint moves with each. While the sink is level with the
+// stay so: the checkpoint moves with each block, or with each run handed to
+// a BatchSink, which commits whole or not at all. While the sink is level with the
 // head Step reads no block, so a sibling replacing the head block is seen
 // when the next block arrives.
 func (f *Follower) Step(ctx context.Context) error {
@@ -192,6 +194,25 @@ func (f *Follower) Step(ctx context.Context) error {
 		f.log.InfoContext(ctx, "chain no longer extends the checkpoint", "block", next,
 			"parent", blocks[0].ParentHash, "checkpoint", cp.Number, "checkpoint_hash", cp.Hash)
 		return f.rewind(ctx, cp, head)
+	}
+	if bs, ok := f.sink.(discovery.BatchSink); ok && len(blocks) > 1 {
+		// Catching up: blocks already final need no undo image, which is
+		// much of what a block costs to write. One question to the node
+		// per run.
+		final, err := f.finalized(ctx, head)
+		if err != nil {
+			return fmt.Errorf("following from block %d: %w", next, err)
+		}
+		for i := range blocks {
+			blocks[i].Final = blocks[i].Number <= final
+		}
+		// One transaction for the run: all of it or none commits.
+		if err := bs.ApplyBlocks(ctx, blocks); err != nil {
+			return fmt.Errorf("applying blocks %d-%d: %w", next, to, err)
+		}
+		f.metrics.applied.Add(float64(len(blocks)))
+		f.metrics.block.Set(float64(to))
+		return nil
 	}
 	for _, b := range blocks {
 		if err := f.sink.Apply(ctx, b); err != nil {

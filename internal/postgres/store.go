@@ -11,8 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"strings"
 	"sync"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -45,6 +48,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// not passed on.
 		return nil, errors.New("open postgres: parse dsn: malformed connection string")
 	}
+	if !strings.Contains(dsn, "sslmode") && loopback(cfg.ConnConfig.Host) {
+		plainOnLoopback(cfg.ConnConfig)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres: %w", err)
@@ -62,6 +68,31 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("open postgres: state digest: %w", err)
 	}
 	return &Store{pool: pool}, nil
+}
+
+// loopback reports whether host is this machine: a Unix socket directory,
+// localhost or a loopback address.
+func loopback(host string) bool {
+	if strings.HasPrefix(host, "/") || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// plainOnLoopback drops TLS from a connection that never leaves the
+// machine. libpq's default, sslmode=prefer, negotiates TLS whenever the
+// server offers it, and on loopback that buys nothing but a share of the
+// CPU on every round trip. An sslmode given in the DSN is always obeyed.
+func plainOnLoopback(cfg *pgx.ConnConfig) {
+	cfg.TLSConfig = nil
+	plain := cfg.Fallbacks[:0]
+	for _, fb := range cfg.Fallbacks {
+		if fb.TLSConfig == nil && (fb.Host != cfg.Host || fb.Port != cfg.Port) {
+			plain = append(plain, fb)
+		}
+	}
+	cfg.Fallbacks = plain
 }
 
 // migrate applies the embedded migrations under a session advisory lock,

@@ -82,56 +82,69 @@ func (s *Store) Block(ctx context.Context, n uint64) (discovery.BlockRef, bool, 
 // image and so the new checkpoint in one transaction on the writer
 // connection.
 func (s *Store) ApplyBlock(ctx context.Context, b discovery.BlockRef, c *discovery.Changes) error {
-	if c == nil {
-		c = discovery.NewChanges()
+	return s.ApplyBlocks(ctx, []discovery.BlockChanges{{Block: b, Changes: c}})
+}
+
+// ApplyBlocks writes a run of blocks in one transaction: each block's row,
+// state digest, rejected actions and undo image, and the entity rows as
+// the last block leaves them, each written once however many blocks of
+// the run touched it.
+func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) error {
+	if len(bcs) == 0 {
+		return nil
 	}
-	if err := c.Check(b); err != nil {
-		return fmt.Errorf("apply block %d: %w", b.Number, err)
-	}
-	add, sub, err := c.DigestDelta()
+	what := discovery.RunName(bcs)
+	blocks, err := discovery.PrepareRun(bcs)
 	if err != nil {
-		return fmt.Errorf("apply block %d: %w", b.Number, err)
-	}
-	undo, err := encodeUndo(c.Prior)
-	if err != nil {
-		return fmt.Errorf("apply block %d: encode undo image: %w", b.Number, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("apply block %d: begin: %w", b.Number, err)
+		return fmt.Errorf("%s: begin: %w", what, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // a no-op after Commit
 
-	h, ok, err := checkExtends(ctx, tx, b)
+	h, ok, err := checkExtends(ctx, tx, bcs[0].Block)
 	if err != nil {
-		return fmt.Errorf("apply block %d: %w", b.Number, err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	var digest discovery.Digest // of the empty state
 	if ok {
 		if digest, err = h.stateDigest(); err != nil {
-			return fmt.Errorf("apply block %d: head: %w", b.Number, err)
+			return fmt.Errorf("%s: head: %w", what, err)
 		}
 	}
-	digest = digest.Add(add).Sub(sub)
-	if err := applyBlock(ctx, tx, b, c, digest, undo); err != nil {
-		return fmt.Errorf("apply block %d: %w", b.Number, err)
+	for i, b := range blocks {
+		digest = digest.Add(b.Add).Sub(b.Sub)
+		if err := applyBlock(ctx, tx, b.Ref, bcs[i].Changes, digest, !bcs[i].Final); err != nil {
+			return fmt.Errorf("%s: %w", what, discovery.RunBlockError(len(bcs), b.Ref, err))
+		}
+	}
+	if err := writeRows(ctx, tx, discovery.MergeChanges(bcs)); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("apply block %d: commit: %w", b.Number, err)
+		return fmt.Errorf("%s: commit: %w", what, err)
 	}
 	return nil
 }
 
-func applyBlock(ctx context.Context, tx *sql.Tx, b discovery.BlockRef, c *discovery.Changes, digest discovery.Digest, undo []byte) error {
+// applyBlock writes what is the block's own: its row with the state
+// digest, its rejected actions and, unless it is final, its undo image.
+func applyBlock(ctx context.Context, tx *sql.Tx, b discovery.BlockRef, c *discovery.Changes, digest discovery.Digest, keepUndo bool) error {
 	const insertBlock = `INSERT INTO blocks (number, hash, parent_hash, time, state_digest) VALUES (?, ?, ?, ?, ?)`
 	if _, err := tx.ExecContext(ctx, insertBlock, u64(b.Number), b.Hash.Hex(), b.ParentHash.Hex(), u64(b.Time), digest[:]); err != nil {
 		return fmt.Errorf("insert block: %w", err)
 	}
-	if err := writeRows(ctx, tx, c.RowSet); err != nil {
-		return err
-	}
 	if err := insertRejected(ctx, tx, c.Rejected); err != nil {
 		return err
+	}
+	if !keepUndo {
+		return nil // a final block is never reverted
+	}
+	undo, err := encodeUndo(c.Prior)
+	if err != nil {
+		return fmt.Errorf("encode undo image: %w", err)
 	}
 	const insertUndo = `INSERT INTO undo (block, data) VALUES (?, ?)`
 	if _, err := tx.ExecContext(ctx, insertUndo, u64(b.Number), undo); err != nil {

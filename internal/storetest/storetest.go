@@ -14,7 +14,7 @@ import (
 // each with its own store.
 func Run(t *testing.T, open func(t *testing.T) discovery.Store) {
 	t.Helper()
-	suites := [][]testCase{blockTests, readTests, edgeTests, queryTests, searchTests, bulkTests, revertTests, digestTests,
+	suites := [][]testCase{blockTests, batchTests, readTests, edgeTests, queryTests, searchTests, bulkTests, revertTests, digestTests,
 		protocolTests, metadataTests, trendingTests, listTests}
 	for _, suite := range suites {
 		for _, tc := range suite {
