@@ -6,7 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"math/big"
+	"math/bits"
 )
 
 // Digest is an order-independent fingerprint of a set of rows: the sum,
@@ -23,22 +23,33 @@ func (d Digest) String() string { return "0x" + hex.EncodeToString(d[:]) }
 // MarshalText encodes the digest as 0x-prefixed hex.
 func (d Digest) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-var mod = new(big.Int).Lsh(big.NewInt(1), 256)
-
-func (d Digest) int() *big.Int { return new(big.Int).SetBytes(d[:]) }
-
-func fromInt(n *big.Int) Digest {
-	n.Mod(n, mod)
-	var d Digest
-	n.FillBytes(d[:])
-	return d
-}
+// The digest is a 256-bit big-endian number; Add and Sub work on its four
+// 64-bit words with carries, which is exact arithmetic mod 2^256 and costs
+// no allocation (a digest is updated twice per changed row).
 
 // Add returns d + e mod 2^256.
-func (d Digest) Add(e Digest) Digest { return fromInt(new(big.Int).Add(d.int(), e.int())) }
+func (d Digest) Add(e Digest) Digest {
+	var out Digest
+	var carry uint64
+	for i := 24; i >= 0; i -= 8 {
+		var w uint64
+		w, carry = bits.Add64(binary.BigEndian.Uint64(d[i:]), binary.BigEndian.Uint64(e[i:]), carry)
+		binary.BigEndian.PutUint64(out[i:], w)
+	}
+	return out
+}
 
 // Sub returns d - e mod 2^256.
-func (d Digest) Sub(e Digest) Digest { return fromInt(new(big.Int).Sub(d.int(), e.int())) }
+func (d Digest) Sub(e Digest) Digest {
+	var out Digest
+	var borrow uint64
+	for i := 24; i >= 0; i -= 8 {
+		var w uint64
+		w, borrow = bits.Sub64(binary.BigEndian.Uint64(d[i:]), binary.BigEndian.Uint64(e[i:]), borrow)
+		binary.BigEndian.PutUint64(out[i:], w)
+	}
+	return out
+}
 
 // Table names as they enter row hashes. They are part of the digest's
 // definition: renaming one changes every digest.

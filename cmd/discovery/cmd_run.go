@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/discovery-node/discovery/internal/follow"
 	"io"
 	"time"
 
@@ -71,7 +72,8 @@ func runRun(ctx context.Context, args []string, getenv func(string) string, stdo
 func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string, trendingEvery time.Duration) {
 	f.string(&cfg.listen, "listen", "DISCOVERY_LISTEN", "127.0.0.1:5000", "address the API listens on")
 	f.uint64(&cfg.healthyBlockDiff, "healthy-block-diff", "DISCOVERY_HEALTHY_BLOCK_DIFF", 100, "blocks behind the chain head before /health_check answers 500")
-	f.uint64(&cfg.batchSize, "batch-size", "DISCOVERY_BATCH_SIZE", 100, "blocks fetched per JSON-RPC batch")
+	f.uint64(&cfg.batchSize, "batch-size", "DISCOVERY_BATCH_SIZE", 100, "most blocks fetched and applied in one step while catching up")
+	f.int(&cfg.maxRunLogs, "max-run-logs", "DISCOVERY_MAX_RUN_LOGS", follow.DefaultMaxRunLogs, "about the most logs applied in one transaction while catching up: dense blocks go fewer than --batch-size at a time (memory grows with it)")
 	f.uint64(&cfg.finalityDepth, "finality-depth", "DISCOVERY_FINALITY_DEPTH", 128, "blocks below the head taken as final when the node reports no finalized block; undo data below is pruned and a deeper reorg stops indexing")
 	f.duration(&cfg.rpcTimeout, "rpc-timeout", "DISCOVERY_RPC_TIMEOUT", 30*time.Second, "timeout of one JSON-RPC request before it is retried elsewhere")
 	f.uint64(&cfg.getLogsRange, "getlogs-range", "DISCOVERY_GETLOGS_RANGE", 2000, "largest block range of one eth_getLogs; shrunk automatically when a node refuses it")

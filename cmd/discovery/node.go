@@ -33,6 +33,7 @@ type nodeConfig struct {
 	listen           string
 	healthyBlockDiff uint64
 	batchSize        uint64
+	maxRunLogs       int
 	fromBlock        uint64
 	finalityDepth    uint64
 	rpcTimeout       time.Duration
@@ -111,6 +112,7 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 	f := follow.New(source, ix, store.Head, follow.Config{
 		FromBlock:     cfg.fromBlock,
 		BatchSize:     cfg.batchSize,
+		MaxRunLogs:    cfg.maxRunLogs,
 		FinalityDepth: cfg.finalityDepth,
 		IndexedBlock:  store.Block,
 		Prune:         store.Prune,
@@ -318,6 +320,9 @@ func dialRPC(ctx context.Context, rawURL string) (*rpc.Client, error) {
 func (c nodeConfig) validate() error {
 	if c.batchSize == 0 || c.batchSize > 10_000 {
 		return fmt.Errorf("--batch-size %d: want 1 to 10000 blocks", c.batchSize)
+	}
+	if c.maxRunLogs < 1 || c.maxRunLogs > 1_000_000 {
+		return fmt.Errorf("--max-run-logs %d: want 1 to 1000000 logs", c.maxRunLogs)
 	}
 	if c.finalityDepth == 0 {
 		return fmt.Errorf("--finality-depth must be at least 1 block")

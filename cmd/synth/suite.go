@@ -66,7 +66,7 @@ var (
 		Stores:     []string{"postgres", "sqlite"},
 		LagHistory: 10_000, LagBlocks: 1000, LagInterval: Duration(200 * time.Millisecond), LagLoad: 100,
 		LagCap: Duration(3 * time.Minute), LagTailEvents: [2]int{10, 50},
-		Extra: []extraRun{{Events: 100_000, Store: "sqlite", Args: []string{"--batch-size", "10"}, Cap: Duration(2 * time.Minute)}},
+		Extra: []extraRun{{Events: 100_000, Store: "postgres", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(2 * time.Minute)}},
 	}
 	quickPlan = plan{
 		GenBenchtime: "20000x",
@@ -75,7 +75,7 @@ var (
 		Stores:       []string{"postgres", "sqlite"},
 		LagHistory:   2_000, LagBlocks: 30, LagInterval: Duration(200 * time.Millisecond), LagLoad: 50,
 		LagCap: Duration(time.Minute), LagTailEvents: [2]int{10, 50},
-		Extra: []extraRun{{Events: 10_000, Store: "sqlite", Args: []string{"--batch-size", "10"}, Cap: Duration(time.Minute)}},
+		Extra: []extraRun{{Events: 10_000, Store: "sqlite", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(time.Minute)}},
 	}
 )
 

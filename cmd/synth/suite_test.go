@@ -41,7 +41,7 @@ func TestSuiteQuick(t *testing.T) {
 		t.Fatal(err)
 	}
 	report := string(b)
-	for _, want := range []string{"## Targets", "| postgres | defaults | 10,000 | yes |", "| sqlite | defaults | 10,000 | yes |", "| sqlite | `--batch-size 10` | 10,000 | yes |", "## Live lag", "| 30 |", "discovery run --rpc ws://"} {
+	for _, want := range []string{"## Targets", "| postgres | defaults | 10,000 | yes |", "| sqlite | defaults | 10,000 | yes |", "| sqlite | `--max-run-logs 2000` | 10,000 | yes |", "## Live lag", "| 30 |", "discovery run --rpc ws://"} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/core/types"
+
 	"github.com/discovery-node/discovery"
 	"github.com/discovery-node/discovery/internal/follow"
 )
@@ -60,9 +62,13 @@ func TestStepHandsRunsToABatchSink(t *testing.T) {
 			}
 		}
 	}
-	// Blocks 0-9 and 10-19 as runs; 20-24 too, as the last run.
-	if want := []int{10, 10, 5}; !slices.Equal(sizes, want) {
+	// Blocks 0-9 as a run; while it was applied, the final blocks after it
+	// (10-16: head 24, 8 deep) were read ahead; then the rest, 17-24.
+	if want := []int{10, 7, 8}; !slices.Equal(sizes, want) {
 		t.Errorf("run sizes %v, want %v", sizes, want)
+	}
+	if calls := chain.blockCalls(); !slices.Contains(calls, [2]uint64{10, 16}) {
+		t.Errorf("Blocks calls %v: want the final blocks 10-16 read ahead", calls)
 	}
 	// Head 24, 8 deep: blocks up to 16 are final, the rest are not.
 	if want := seq(0, 16); !slices.Equal(final, want) {
@@ -97,4 +103,43 @@ func refsOf(bs []discovery.Block) []discovery.BlockRef {
 		out[i] = b.BlockRef
 	}
 	return out
+}
+
+// denseChain is a scriptedChain whose every block carries logs logs.
+type denseChain struct {
+	*scriptedChain
+	logs int
+}
+
+func (c denseChain) Blocks(ctx context.Context, from, to uint64) ([]discovery.Block, error) {
+	bs, err := c.scriptedChain.Blocks(ctx, from, to)
+	for i := range bs {
+		bs[i].Logs = make([]types.Log, c.logs)
+	}
+	return bs, err
+}
+
+// TestRunsShrinkOnDenseBlocks checks runs are sized by logs: blocks of 30
+// logs with MaxRunLogs 100 go three at a time after the first run shows
+// the density, whatever BatchSize allows.
+func TestRunsShrinkOnDenseBlocks(t *testing.T) {
+	chain := denseChain{newScriptedChain(40), 30}
+	sink := &batchSink{recordingSink: &recordingSink{}}
+	f := follow.New(chain, sink, sink.Checkpoint, follow.Config{BatchSize: 20, MaxRunLogs: 100, FinalityDepth: 1000})
+	catchUp(t, f)
+	var sizes []int
+	for _, run := range sink.runs {
+		sizes = append(sizes, len(run))
+	}
+	if len(sizes) == 0 || sizes[0] != 20 {
+		t.Fatalf("run sizes %v: want a first run of BatchSize (20), before the density is known", sizes)
+	}
+	for _, n := range sizes[1 : len(sizes)-1] {
+		if n != 3 {
+			t.Fatalf("run sizes %v: want runs of 3 blocks (90 logs) after the first", sizes)
+		}
+	}
+	if got := numbers(refsOf(sink.blocks)); !slices.Equal(got, seq(0, 40)) {
+		t.Errorf("applied %v, want 0-40 in order", got)
+	}
 }

@@ -40,6 +40,7 @@ var ErrReorgTooDeep = errors.New("chain reorganisation deeper than the finality 
 // Defaults for the zero values of Config.
 const (
 	DefaultBatchSize     = 100
+	DefaultMaxRunLogs    = 8000
 	DefaultPollInterval  = 250 * time.Millisecond
 	DefaultMaxBackoff    = 30 * time.Second
 	DefaultFinalityDepth = 128
@@ -53,6 +54,10 @@ type Config struct {
 	FromBlock uint64
 	// BatchSize is the most blocks fetched and applied in one Step.
 	BatchSize uint64
+	// MaxRunLogs bounds the logs of one Step's run: on dense blocks the
+	// follower fetches fewer than BatchSize blocks, so that memory and the
+	// size of one transaction stay about the same whatever the chain.
+	MaxRunLogs int
 	// PollInterval is the wait after catching up with the head. Short, so new
 	// blocks are indexed soon after they appear. It is also the first delay
 	// after an error.
@@ -97,6 +102,9 @@ type Follower struct {
 
 	final  uint64 // newest block known final; finality never goes back
 	pruned uint64 // undo images below this height were dropped
+
+	ahead        *readAhead // the next run, being fetched while this one is applied
+	logsPerBlock float64    // recent density, for sizing runs; 0 before the first
 }
 
 // New returns a Follower that reads src and applies to sink, resuming after
@@ -104,6 +112,9 @@ type Follower struct {
 func New(src discovery.BlockSource, sink discovery.BlockSink, checkpoint func(ctx context.Context) (discovery.BlockRef, bool, error), cfg Config) *Follower {
 	if cfg.BatchSize == 0 {
 		cfg.BatchSize = DefaultBatchSize
+	}
+	if cfg.MaxRunLogs <= 0 {
+		cfg.MaxRunLogs = DefaultMaxRunLogs
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -176,16 +187,21 @@ func (f *Follower) Step(ctx context.Context) error {
 		return ErrNothingNew
 	}
 	to := head
-	if head-next >= f.cfg.BatchSize {
-		to = next + f.cfg.BatchSize - 1
+	if n := f.runBlocks(); head-next >= n {
+		to = next + n - 1
 	}
-	blocks, err := f.src.Blocks(ctx, next, to)
+	blocks, err := f.fetch(ctx, next, to)
 	if err != nil {
 		return fmt.Errorf("following from block %d: %w", next, err)
+	}
+	if len(blocks) > 0 {
+		// A read-ahead may have fetched a shorter run.
+		to = blocks[len(blocks)-1].Number
 	}
 	if err := checkRun(blocks, next, to); err != nil {
 		return err
 	}
+	f.observeRun(blocks)
 	if ok && blocks[0].ParentHash != cp.Hash {
 		if f.cfg.IndexedBlock == nil {
 			return fmt.Errorf("%w at block %d: its parent is %s but the checkpoint holds block %d as %s",
@@ -206,6 +222,7 @@ func (f *Follower) Step(ctx context.Context) error {
 		for i := range blocks {
 			blocks[i].Final = blocks[i].Number <= final
 		}
+		f.startReadAhead(ctx, to, head)
 		// One transaction for the run: all of it or none commits.
 		if err := bs.ApplyBlocks(ctx, blocks); err != nil {
 			return fmt.Errorf("applying blocks %d-%d: %w", next, to, err)

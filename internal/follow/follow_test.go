@@ -288,6 +288,7 @@ func TestMetrics(t *testing.T) {
 		"discovery_follower_reorg_depth":              0,
 		"discovery_follower_finalized_block":          0,
 		"discovery_follower_undo_images_pruned_total": 0,
+		"discovery_follower_runs_read_ahead_total":    0,
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("metrics = %v, want %v", got, want)

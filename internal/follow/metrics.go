@@ -13,6 +13,7 @@ type metrics struct {
 	block     prometheus.Gauge
 	finalized prometheus.Gauge
 	applied   prometheus.Counter
+	readAhead prometheus.Counter
 	reverted  prometheus.Counter
 	pruned    prometheus.Counter
 	reorgs    prometheus.Histogram
@@ -40,6 +41,10 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 			Name: "discovery_follower_blocks_applied_total",
 			Help: "Blocks applied to the sink.",
 		}),
+		readAhead: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "discovery_follower_runs_read_ahead_total",
+			Help: "Runs of blocks fetched while the run before them was applied.",
+		}),
 		reverted: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "discovery_follower_blocks_reverted_total",
 			Help: "Blocks reverted from the sink because a reorganisation orphaned them.",
@@ -59,7 +64,7 @@ func newMetrics(reg prometheus.Registerer, log *slog.Logger) *metrics {
 		}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.head, m.block, m.finalized, m.applied, m.reverted, m.pruned, m.reorgs, m.errors} {
+		for _, c := range []prometheus.Collector{m.head, m.block, m.finalized, m.applied, m.readAhead, m.reverted, m.pruned, m.reorgs, m.errors} {
 			if err := reg.Register(c); err != nil {
 				log.Warn("registering follower metrics", "err", err)
 			}

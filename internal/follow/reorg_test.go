@@ -290,6 +290,7 @@ func TestReorgMetrics(t *testing.T) {
 		"discovery_follower_reorg_depth_sum":          4,
 		"discovery_follower_finalized_block":          13, // head 23 at the second fork, less 10
 		"discovery_follower_undo_images_pruned_total": 0,
+		"discovery_follower_runs_read_ahead_total":    0,
 		"discovery_follower_errors_total":             0,
 	}
 	if !maps.Equal(got, want) {

@@ -106,7 +106,7 @@ func (s *simChain) commit(t testing.TB) *types.Header {
 	t.Helper()
 	for mined := 0; ; mined++ {
 		for attempt := 0; !s.poolHoldsUnmined(t); attempt++ {
-			if attempt == 5 {
+			if attempt == 10 {
 				t.Fatalf("the pool does not hold the %d transactions sent", len(s.unmined))
 			}
 			s.resend(t)
@@ -151,14 +151,15 @@ func (s *simChain) resend(t testing.TB) {
 	}
 }
 
-// poolHoldsUnmined waits a little for the pool to hold every sent
+// poolHoldsUnmined waits a little (half a second: a transaction the pool
+// lost after a fork never arrives, so waiting longer only wastes time) for the pool to hold every sent
 // transaction as executable and nothing else: its pending nonce is then the
 // relayer's next, and the pending block holds exactly the sent transactions.
 // After a fork the pool re-admits transactions of the orphaned blocks in the
 // background, sometimes late; such strays must not ride along.
 func (s *simChain) poolHoldsUnmined(t testing.TB) bool {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
+	deadline := time.Now().Add(500 * time.Millisecond)
 	for {
 		pending, err := s.client().PendingNonceAt(context.Background(), s.from)
 		if err != nil {
