@@ -153,6 +153,13 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		// and its job stays pending for the next start.
 		g.Go(func() error { return worker.Run(gctx) })
 	}
+	serveHTTP(gctx, g, srv, ln)
+	return g.Wait()
+}
+
+// serveHTTP serves srv on ln in g until ctx ends, then shuts it down
+// gracefully: requests in flight get ten seconds to finish.
+func serveHTTP(ctx context.Context, g *errgroup.Group, srv *http.Server, ln net.Listener) {
 	g.Go(func() error {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve http: %w", err)
@@ -160,15 +167,14 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		return nil
 	})
 	g.Go(func() error {
-		<-gctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(gctx), 10*time.Second)
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			return fmt.Errorf("shut down http: %w", err)
 		}
 		return nil
 	})
-	return g.Wait()
 }
 
 // refreshTrending recomputes trending at start and then every interval; a

@@ -16,6 +16,7 @@ const usage = `discovery: a discovery node for the content protocol.
 Usage:
   discovery dev   [flags]   embedded chain with demo content, SQLite, API (no setup)
   discovery run   [flags]   index a real chain and serve it
+  discovery serve [flags]   serve the API over an existing index, following no chain
   discovery seed  [flags]   deploy EntityManager to a chain and seed demo content
   discovery digest [flags]  print an index's state digest, kept and recomputed
 
@@ -39,6 +40,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runDev(ctx, args, getenv, stdout, stderr)
 	case "run":
 		return runRun(ctx, args, getenv, stdout, stderr)
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args, getenv, stdout, stderr)
 	case "digest":

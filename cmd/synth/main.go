@@ -4,6 +4,7 @@
 //	synth serve -events 100000 -listen 127.0.0.1:8545
 //	synth backfill -discovery ./discovery -store postgres -events 100000
 //	synth suite -discovery ./discovery -out BENCHMARKS.md [-quick]
+//	synth apiload -pg postgres://postgres@127.0.0.1:5432/postgres [-quick] [-out FILE]
 //
 // script/bench builds the binaries and runs the suite.
 package main
@@ -26,6 +27,7 @@ Usage:
   synth backfill [flags]   one whole-process backfill of the discovery binary; prints JSON
   synth suite    [flags]   the whole benchmark suite; writes BENCHMARKS.md
   synth report   [flags]   write the report again from a suite's results.json
+  synth apiload  [flags]   the v1 API under 32 concurrent clients on a generated data set
 
 Run "synth COMMAND -h" for a command's flags.
 `
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runSuite(ctx, args[1:], stdout, stderr)
 	case "report":
 		return runReport(ctx, args[1:], stdout, stderr)
+	case "apiload":
+		return runAPILoad(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -25,7 +25,7 @@ func report(res *results, workDir string) string {
 		mode = "quick (small sizes: a smoke run, not figures to quote)"
 	}
 	p("# Benchmarks\n\n")
-	p("Written by `script/bench` from the run of %s (%s mode, %s). Rerun it to refresh; do not edit by hand.\n\n",
+	p("Written by `script/bench` from the run of %s (%s mode, %s). Rerun it to refresh; do not edit by hand. The API under load is measured by `script/bench --api` into [BENCHMARKS-API.md](BENCHMARKS-API.md).\n\n",
 		res.Started.UTC().Format("2006-01-02 15:04 MST"), mode, res.Took.Round(time.Second))
 	commit := res.Machine.Commit
 	if commit == "" {

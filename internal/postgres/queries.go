@@ -9,19 +9,7 @@ import (
 
 // Followers lists the users who follow userID, most followed first.
 func (s *Store) Followers(ctx context.Context, userID int64, p discovery.Page) ([]discovery.User, error) {
-	limit, offset, err := pageArgs(p)
-	if err != nil {
-		return nil, err
-	}
-	const query = `SELECT ` + userColumns + ` FROM users
-WHERE id IN (SELECT follower_id FROM follows WHERE followee_id = $1)
-ORDER BY follower_count DESC, id
-LIMIT $2 OFFSET $3`
-	rows, err := s.pool.Query(ctx, query, userID, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("followers of %d: %w", userID, err)
-	}
-	users, err := collectUsers(rows)
+	users, err := s.followers(ctx, userID, p, denseFollowers)
 	if err != nil {
 		return nil, fmt.Errorf("followers of %d: %w", userID, err)
 	}

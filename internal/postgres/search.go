@@ -73,6 +73,15 @@ func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.Sea
 	if terms == nil && strings.TrimSpace(q.Query) != "" {
 		return nil, nil // nothing in the query can match a word
 	}
+	if tieredSearch(kind, q, terms) {
+		return findTiered(ctx, s, kind, terms[0], limit, offset, searchWalkCost, scan)
+	}
+	return findRanked(ctx, s, kind, q, terms, limit, offset, scan)
+}
+
+// findRanked runs a search with searchStatement, which ranks every match.
+func findRanked[T any](ctx context.Context, s *Store, kind searchKind, q discovery.SearchQuery, terms []discovery.SearchTerm,
+	limit *int, offset int, scan func(pgx.Row) (*T, error)) ([]T, error) {
 	genres, userGenres := q.Genres, []string(nil)
 	if kind == searchUser {
 		genres, userGenres = nil, q.Genres
@@ -152,18 +161,22 @@ func distinct(words []string, max int) []string {
 // typoQuery reads the candidate words of each query word (see
 // discovery.SearchProbe), at most $10 per range; long words, which may
 // differ in the first letter and one more, also get their nearest words by
-// trigrams.
+// trigrams. The ranges of a first letter are read by first letter and
+// length (search_vocab_typo_idx), not by word: a letter's words are many
+// (every handle is a word of users), those of the right length few.
 const typoQuery = `
 SELECT p.i, v.word, v.n
 FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
 	WITH ORDINALITY AS p(word, min_len, max_len, first_lo, first_hi, swap_lo, swap_hi, tail, i)
 CROSS JOIN LATERAL (
 	(SELECT word, n FROM search_vocab
-	WHERE kind = $1 AND word >= p.first_lo AND word < p.first_hi AND length(word) BETWEEN p.min_len AND p.max_len
+	WHERE kind = $1 AND left(word, 1) = left(p.first_lo, 1) AND length(word) BETWEEN p.min_len AND p.max_len
+		AND word >= p.first_lo AND word < p.first_hi
 	LIMIT $10)
 	UNION
 	(SELECT word, n FROM search_vocab
-	WHERE kind = $1 AND word >= p.swap_lo AND word < p.swap_hi AND length(word) BETWEEN p.min_len AND p.max_len
+	WHERE kind = $1 AND left(word, 1) = left(p.swap_lo, 1) AND length(word) BETWEEN p.min_len AND p.max_len
+		AND word >= p.swap_lo AND word < p.swap_hi
 	LIMIT $10)
 	UNION
 	(SELECT word, n FROM search_vocab WHERE kind = $1 AND tail = p.tail)
