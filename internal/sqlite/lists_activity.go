@@ -73,32 +73,123 @@ LIMIT ?2 OFFSET ?3`
 // their reposts: a reposted item counts from its first repost by any of
 // them, and an item both created and reposted from the later of the two,
 // as the Audius feed does.
+//
+// The first repost of an item needs every repost of the followed users,
+// read from the reposts table's own key (a WITHOUT ROWID table, so the key
+// covers). Of the merged items only a head is ranked, ?7 of them
+// (feedHead): the reposted items of that head are the newest first
+// reposts, and a creation can only make it if it is no older than the last
+// of those (a creation's place is its own time, or its first repost's,
+// which is later) and among the page's end newest of its owner (any older
+// one has that many newer of its own above it). So a user following
+// prolific artists reads few of their tracks. The head is then checked to
+// be listed; when too many were not listed to fill the page, the query runs
+// again ranking every item.
 func (s *Store) Feed(ctx context.Context, q discovery.FeedQuery, p discovery.Page) ([]discovery.Activity, error) {
 	limit, offset, err := pageArgs(p)
 	if err != nil {
 		return nil, err
 	}
-	const query = `WITH followees AS (
-	SELECT followee_id AS id FROM follows WHERE follower_id = ?1
-), events AS (
-	SELECT item_type, item_id, min(block) AS block, min(created_at) AS at FROM reposts
-	WHERE ?3 AND user_id IN (SELECT id FROM followees) GROUP BY item_type, item_id
-	UNION ALL
-	SELECT 'track', id, created_block, created_at FROM tracks WHERE ?2 AND owner_id IN (SELECT id FROM followees)
-	UNION ALL
-	SELECT 'playlist', id, created_block, created_at FROM playlists WHERE ?2 AND owner_id IN (SELECT id FROM followees)
-), i AS (
-	SELECT item_type, item_id, max(block) AS block, max(at) AS at FROM events GROUP BY item_type, item_id
-)
-SELECT i.item_type, i.item_id, i.block, i.at FROM i
-WHERE ` + listedItem + `
-ORDER BY i.block DESC, i.item_type DESC, i.item_id DESC
-LIMIT ?4 OFFSET ?5`
-	out, err := collectActivities(s.r.QueryContext(ctx, query, q.UserID, q.Originals, q.Reposts, limit, offset))
+	perOwner, head := -1, -1 // -1: no page end, every item counts
+	if limit >= 0 {
+		perOwner = limit + offset
+		head = 2*perOwner + feedHeadSlack
+	}
+	out, ranked, err := collectFeed(s.r.QueryContext(ctx, feedQuery, q.UserID, q.Originals, q.Reposts, limit, offset, perOwner, head))
+	if err != nil {
+		return nil, fmt.Errorf("feed of user %d: %w", q.UserID, err)
+	}
+	if head < 0 || len(out) == limit || ranked < head {
+		return out, nil // every item was ranked, or the page is full
+	}
+	out, _, err = collectFeed(s.r.QueryContext(ctx, feedQuery, q.UserID, q.Originals, q.Reposts, limit, offset, -1, -1))
 	if err != nil {
 		return nil, fmt.Errorf("feed of user %d: %w", q.UserID, err)
 	}
 	return out, nil
+}
+
+// feedHeadSlack is room in the ranked head for items that turn out not to
+// be listed.
+const feedHeadSlack = 32
+
+// feedQuery is a page (?4 limit, ?5 offset) of the feed of ?1: its
+// creations when ?2, its reposts when ?3, at most ?6 creations of each
+// followed user and a head of ?7 items ranked (-1: all). SQLite has no
+// LATERAL join: each followed user's newest creations are the rowids a
+// correlated IN subquery with a LIMIT picks from the owner index. A last
+// row, its item type NULL, says how many items were ranked, so a page left
+// short by unlisted items can be told from the end of the feed; the
+// compound's own ORDER BY keeps the page in order (a subquery's need not
+// survive UNION ALL) and the count row, its NULLs least, last.
+const feedQuery = `WITH followees AS (
+	SELECT followee_id AS id FROM follows WHERE follower_id = ?1
+), reposted AS (
+	SELECT r.item_type, r.item_id, min(r.block) AS block, min(r.created_at) AS at
+	FROM followees f JOIN reposts r ON r.user_id = f.id
+	WHERE ?3
+	GROUP BY r.item_type, r.item_id
+), newest AS MATERIALIZED (
+	SELECT * FROM reposted ORDER BY block DESC, item_type DESC, item_id DESC LIMIT ?7
+), since AS MATERIALIZED (
+	SELECT CASE WHEN ?7 >= 0 AND count(*) >= ?7 THEN min(block) ELSE -1 END AS block FROM newest
+), created AS (
+	SELECT 'track' AS item_type, t.id AS item_id, t.created_block AS block, t.created_at AS at
+	FROM followees f JOIN tracks t ON t.id IN (
+		SELECT id FROM tracks
+		WHERE owner_id = f.id AND created_block >= (SELECT block FROM since)
+			AND NOT is_delete AND NOT is_unlisted AND stem_of = 0
+		ORDER BY created_block DESC, id DESC LIMIT ?6)
+	WHERE ?2
+	UNION ALL
+	SELECT 'playlist', p.id, p.created_block, p.created_at
+	FROM followees f JOIN playlists p ON p.id IN (
+		SELECT id FROM playlists
+		WHERE owner_id = f.id AND created_block >= (SELECT block FROM since) AND NOT is_delete AND NOT is_private
+		ORDER BY created_block DESC, id DESC LIMIT ?6)
+	WHERE ?2
+), ranked AS MATERIALIZED (
+	SELECT item_type, item_id, max(block) AS block, max(at) AS at
+	FROM (SELECT * FROM newest UNION ALL SELECT * FROM created)
+	GROUP BY item_type, item_id
+	ORDER BY block DESC, item_type DESC, item_id DESC LIMIT ?7
+)
+SELECT * FROM (SELECT i.item_type, i.item_id, i.block, i.at, NULL AS n FROM ranked i
+	WHERE ` + listedItem + `
+	ORDER BY i.block DESC, i.item_type DESC, i.item_id DESC
+	LIMIT ?4 OFFSET ?5)
+UNION ALL
+SELECT NULL, NULL, NULL, NULL, (SELECT count(*) FROM ranked)
+ORDER BY 3 DESC, 1 DESC, 2 DESC`
+
+// collectFeed scans a page of feed items and the number ranked.
+func collectFeed(rows *sql.Rows, err error) ([]discovery.Activity, int, error) {
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var (
+		out    []discovery.Activity
+		ranked int
+	)
+	for rows.Next() {
+		var (
+			itemType  sql.NullString
+			id        sql.NullInt64
+			block, at sql.NullInt64
+			count     sql.NullInt64
+		)
+		if err := rows.Scan(&itemType, &id, &block, &at, &count); err != nil {
+			return nil, 0, err
+		}
+		if !itemType.Valid {
+			ranked = int(count.Int64)
+			continue
+		}
+		out = append(out, discovery.Activity{ItemType: itemType.String, ItemID: id.Int64,
+			Block: uint64(block.Int64), At: uint64(at.Int64)})
+	}
+	return out, ranked, rows.Err()
 }
 
 func collectActivities(rows *sql.Rows, err error) ([]discovery.Activity, error) {
