@@ -137,11 +137,24 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 	if r.Usage, err = run.usage(); err != nil {
 		return nil, err
 	}
-	acts, err := run.api.actions(ctx)
-	if err != nil {
-		return nil, err
+	// The indexer counts a run's actions just after committing it, so the
+	// head can be visible a moment before the counts: on a complete run,
+	// wait (briefly) until every log of the chain is counted.
+	for settle := time.Now().Add(5 * time.Second); ; {
+		acts, err := run.api.actions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		r.Applied, r.Rejected = acts["applied"], acts["rejected"]
+		if !r.Complete || r.Applied+r.Rejected >= float64(r.Logs) || time.Now().After(settle) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
 	}
-	r.Applied, r.Rejected = acts["applied"], acts["rejected"]
 	ss := t.Server.Stats()
 	r.RPCRequests = ss.HTTPRequests - run.rpcBefore.HTTPRequests
 	r.RPCCalls = ss.TotalCalls() - run.rpcBefore.TotalCalls()
