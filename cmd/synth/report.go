@@ -126,13 +126,15 @@ func targets(b *strings.Builder, res *results) {
 		p("| backfill ≥ %s events/s into PostgreSQL | %s events/s (%s %s events) | %s |\n",
 			count(targetEventsPerSec), count(r.EventsPerSec), done, count(float64(r.Events)), yesNo(r.Complete && r.EventsPerSec >= targetEventsPerSec))
 		var peak int64
+		partial := false
 		for _, x := range res.Backfills {
 			if x.Events == r.Events && len(x.Args) == 0 {
 				peak = max(peak, x.PeakRSS)
+				partial = partial || !x.Complete
 			}
 		}
 		note := ""
-		if !r.Complete {
+		if partial {
 			note = ", over the part indexed before the cap"
 		}
 		p("| peak RSS < 300 MB | %s at %s events (VmHWM, both stores%s) | %s |\n", mb(peak), count(float64(r.Events)), note, yesNo(peak < targetRSS && r.Complete))

@@ -62,7 +62,7 @@ var (
 	fullPlan = plan{
 		GenBenchtime: "200000x", Revert: true,
 		Sizes:      []int{10_000, 100_000, 1_000_000},
-		Caps:       map[int]Duration{10_000: Duration(2 * time.Minute), 100_000: Duration(2 * time.Minute), 1_000_000: Duration(150 * time.Second)},
+		Caps:       map[int]Duration{10_000: Duration(2 * time.Minute), 100_000: Duration(2 * time.Minute), 1_000_000: Duration(210 * time.Second)},
 		Stores:     []string{"postgres", "sqlite"},
 		LagHistory: 10_000, LagBlocks: 1000, LagInterval: Duration(200 * time.Millisecond), LagLoad: 100,
 		LagCap: Duration(3 * time.Minute), LagTailEvents: [2]int{10, 50},
