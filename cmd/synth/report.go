@@ -397,8 +397,12 @@ func notes(b *strings.Builder, res *results, rs []benchResult) {
 		}
 		for _, r := range res.Backfills {
 			if r.Store == x.Store && r.Events == x.Events && len(r.Args) == 0 {
-				p("- The %s-event chain into %s with `%s`: peak RSS %s and %s events/s, against %s and %s events/s with the defaults (`--max-run-logs 8000`, `--batch-size 100`); only the flag differs, so the %s between the two is what the defaults' larger runs cost in memory.\n",
-					count(float64(x.Events)), x.Store, strings.Join(x.Args, " "), mb(x.PeakRSS), count(x.EventsPerSec), mb(r.PeakRSS), count(r.EventsPerSec), mb(r.PeakRSS-x.PeakRSS))
+				cost := fmt.Sprintf("the %s between the two is what the defaults' larger runs cost in memory", mb(r.PeakRSS-x.PeakRSS))
+				if r.PeakRSS <= x.PeakRSS {
+					cost = "the defaults' larger runs cost no memory the peak shows: it is set by something else"
+				}
+				p("- The %s-event chain into %s with `%s`: peak RSS %s and %s events/s, against %s and %s events/s with the defaults (`--max-run-logs 8000`, `--batch-size 100`); only the flag differs, so %s.\n",
+					count(float64(x.Events)), x.Store, strings.Join(x.Args, " "), mb(x.PeakRSS), count(x.EventsPerSec), mb(r.PeakRSS), count(r.EventsPerSec), cost)
 			}
 		}
 	}
