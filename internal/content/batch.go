@@ -162,10 +162,11 @@ func absent[K comparable, V any](rows map[K]*V, keys []K) {
 // block of the run sees them.
 func (r *runReader) absorb(c *discovery.Changes) {
 	for id, u := range c.Users {
+		// A user's prior handle is its own as of this block, so giving it
+		// up frees it; the second loop then records who took a handle,
+		// which may be one freed here.
 		if p := c.Prior.Users[id]; p != nil && p.HandleLower != "" && (u == nil || u.HandleLower != p.HandleLower) {
-			if r.handles[p.HandleLower] == id || r.handles[p.HandleLower] == 0 {
-				r.handles[p.HandleLower] = 0
-			}
+			r.handles[p.HandleLower] = 0
 		}
 	}
 	for id, u := range c.Users {

@@ -42,13 +42,11 @@ func (f *Follower) fetch(ctx context.Context, from, to uint64) ([]discovery.Bloc
 }
 
 // startReadAhead fetches the run after to in the background, when it lies
-// wholly below the finality window: blocks a reorganisation can no longer
-// touch. Memory holds at most the run being applied and the next one.
-func (f *Follower) startReadAhead(ctx context.Context, to, head uint64) {
-	if head < f.cfg.FinalityDepth {
-		return
-	}
-	final := head - f.cfg.FinalityDepth
+// at or below final, the newest block the follower takes as final (from the
+// node's finalized block or the finality depth): blocks a reorganisation can
+// no longer touch. Memory holds at most the run being applied and the next
+// one.
+func (f *Follower) startReadAhead(ctx context.Context, to, final uint64) {
 	from := to + 1
 	if from > final {
 		return

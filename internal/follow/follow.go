@@ -222,7 +222,7 @@ func (f *Follower) Step(ctx context.Context) error {
 		for i := range blocks {
 			blocks[i].Final = blocks[i].Number <= final
 		}
-		f.startReadAhead(ctx, to, head)
+		f.startReadAhead(ctx, to, final)
 		// One transaction for the run: all of it or none commits.
 		if err := bs.ApplyBlocks(ctx, blocks); err != nil {
 			return fmt.Errorf("applying blocks %d-%d: %w", next, to, err)
