@@ -146,6 +146,9 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return f.Run(gctx) })
 	g.Go(func() error {
+		return finishDeferred(gctx, logger.With("component", "store"), store, reg, caughtUp(store, f, cfg.healthyBlockDiff), deferredPoll)
+	})
+	g.Go(func() error {
 		return refreshTrending(gctx, logger.With("component", "trending"), store, cfg.trendingEvery, caughtUp(store, f, cfg.healthyBlockDiff))
 	})
 	if worker != nil {

@@ -108,3 +108,31 @@ func (a *apiClient) actions(ctx context.Context) (map[string]float64, error) {
 	}
 	return out, nil
 }
+
+// gauge reads one unlabelled metric from /metrics; ok is false when the
+// node does not export it.
+func (a *apiClient) gauge(ctx context.Context, name string) (v float64, ok bool, err error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.base+"/metrics", nil)
+	if err != nil {
+		return 0, false, err
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return 0, false, fmt.Errorf("reading discovery's metrics: %w", err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		value, found := strings.CutPrefix(sc.Text(), name+" ")
+		if !found {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			return 0, false, fmt.Errorf("reading %s: %w", name, err)
+		}
+		return v, true, nil
+	}
+	return 0, false, sc.Err()
+}

@@ -113,9 +113,15 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 			r.Progress = append(r.Progress, Progress{now.Sub(run.proc.started), t.Chain.EventsThrough(r.Indexed)})
 			nextSample = nextSample.Add(progressEvery)
 		}
+		// Done when the head is indexed and what the node defers while
+		// it backfills (search documents) is built: that is part of the
+		// cost of a backfill.
 		if r.Indexed >= head {
-			r.Complete = true
-			break
+			ready, ok, err := run.api.gauge(ctx, "discovery_derived_ready")
+			if err == nil && (!ok || ready == 1) {
+				r.Complete = true
+				break
+			}
 		}
 		if err := run.proc.dead(); err != nil {
 			return nil, err
