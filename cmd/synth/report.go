@@ -34,7 +34,11 @@ func report(res *results, workDir string) string {
 	if res.Machine.Dirty {
 		commit += " with uncommitted changes"
 	}
-	p("Commit %s. Every chain is synthetic (`internal/synth`, seed %d): served by our own JSON-RPC server so the figures measure Discovery, not a node.\n\n", commit, res.Seed)
+	p("Commit %s. Every chain is synthetic (`internal/synth`, seed %d): served by our own JSON-RPC server so the figures measure Discovery, not a node.", commit, res.Seed)
+	if res.Geth != nil {
+		p(" One more backfill reads a chain from a real `geth --dev` instead: [Backfill from a real geth --dev](#backfill-from-a-real-geth---dev).")
+	}
+	p("\n\n")
 	if len(res.Failures) > 0 {
 		p("**Parts of this run failed:**\n\n")
 		for _, f := range res.Failures {
@@ -46,6 +50,7 @@ func report(res *results, workDir string) string {
 	machineSection(&b, res)
 	backfillSection(&b, res)
 	scalingSection(&b, res)
+	gethSection(&b, res)
 	lagSection(&b, res)
 	revertSection(&b, res)
 	timeSection(&b, res)

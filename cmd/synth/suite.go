@@ -32,6 +32,10 @@ type plan struct {
 	// Extra are backfills with other flags, to attribute a cost (peak RSS
 	// to the batch size).
 	Extra []extraRun `json:"extra"`
+	// GethEvents are the actions loaded onto a real geth --dev for one
+	// more backfill, capped at GethCap.
+	GethEvents int      `json:"geth_events"`
+	GethCap    Duration `json:"geth_cap"`
 }
 
 // extraRun is one more backfill of the chain of Events events.
@@ -66,7 +70,8 @@ var (
 		Stores:     []string{"postgres", "sqlite"},
 		LagHistory: 10_000, LagBlocks: 1000, LagInterval: Duration(200 * time.Millisecond), LagLoad: 100,
 		LagCap: Duration(3 * time.Minute), LagTailEvents: [2]int{10, 50},
-		Extra: []extraRun{{Events: 100_000, Store: "postgres", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(2 * time.Minute)}},
+		Extra:      []extraRun{{Events: 100_000, Store: "postgres", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(2 * time.Minute)}},
+		GethEvents: 10_000, GethCap: Duration(time.Minute),
 	}
 	quickPlan = plan{
 		GenBenchtime: "20000x",
@@ -75,7 +80,8 @@ var (
 		Stores:       []string{"postgres", "sqlite"},
 		LagHistory:   2_000, LagBlocks: 30, LagInterval: Duration(200 * time.Millisecond), LagLoad: 50,
 		LagCap: Duration(time.Minute), LagTailEvents: [2]int{10, 50},
-		Extra: []extraRun{{Events: 10_000, Store: "sqlite", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(time.Minute)}},
+		Extra:      []extraRun{{Events: 10_000, Store: "sqlite", Args: []string{"--max-run-logs", "2000"}, Cap: Duration(time.Minute)}},
+		GethEvents: 2_000, GethCap: Duration(time.Minute),
 	}
 )
 
@@ -93,6 +99,7 @@ type results struct {
 	Chains    []chainInfo                 `json:"chains"`
 	Backfills []*benchtest.BackfillResult `json:"backfills"`
 	Lag       *benchtest.LagResult        `json:"lag,omitempty"`
+	Geth      *gethRun                    `json:"geth,omitempty"`
 	Failures  []string                    `json:"failures"`
 }
 
@@ -110,6 +117,7 @@ type chainInfo struct {
 
 type suite struct {
 	discovery, out, workDir, pg, repo string
+	geth                              string
 	goBench                           bool
 	log                               io.Writer
 	res                               results
@@ -126,8 +134,14 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&s.workDir, "workdir", "", "directory for logs, profiles, SQLite files and results.json (default: a new temporary one)")
 	fs.StringVar(&s.pg, "pg", defaultPG, "PostgreSQL server to make the runs' databases on")
 	fs.BoolVar(&s.goBench, "go-bench", true, "run the Go benchmarks (go test -bench) too; needs the source tree in the current directory")
+	fs.StringVar(&s.geth, "geth", "", "the geth binary for the backfill from a real node (default: $DISCOVERY_GETH, else the one script/bootstrap builds, else PATH)")
+	only := fs.String("only", "", "run only these parts, comma-separated: "+strings.Join(suiteParts, ", ")+" (default: all)")
 	seed := fs.Uint64("seed", 1, "seed of every generated chain")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	parts, err := chooseParts(*only)
+	if err != nil {
 		return err
 	}
 	if s.discovery == "" {
@@ -140,7 +154,6 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		s.workDir = d
 	}
-	var err error
 	if s.repo, err = os.Getwd(); err != nil {
 		return fmt.Errorf("finding the source tree: %w", err)
 	}
@@ -151,16 +164,26 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	s.res = results{Command: "synth suite " + strings.Join(args, " "), Quick: *quick, Plan: p, Seed: *seed, Started: time.Now()}
 	s.logf("suite: work directory %s", s.workDir)
 	s.res.Machine = describeMachine(ctx, s.pg)
-	if s.goBench {
+	if s.goBench && parts["go-bench"] {
 		s.runGoBenches(ctx, p)
 	}
 	for _, size := range p.Sizes {
+		if !parts["backfill"] {
+			break
+		}
 		if err := s.backfills(ctx, p, size); err != nil {
 			s.fail("backfill of %d events: %v", size, err)
 		}
 	}
-	if err := s.lag(ctx, p); err != nil {
-		s.fail("live lag: %v", err)
+	if parts["lag"] {
+		if err := s.lag(ctx, p); err != nil {
+			s.fail("live lag: %v", err)
+		}
+	}
+	if parts["geth"] {
+		if err := s.gethBackfill(ctx, p); err != nil {
+			s.fail("backfill from geth --dev: %v", err)
+		}
 	}
 	s.res.Machine.LoadAfter = loadavg()
 	s.res.Took = time.Since(s.res.Started)
@@ -175,6 +198,24 @@ func runSuite(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("%d parts of the suite failed (see the report): %s", len(s.res.Failures), strings.Join(s.res.Failures, "; "))
 	}
 	return nil
+}
+
+// suiteParts are the parts of a suite, in the order they run.
+var suiteParts = []string{"go-bench", "backfill", "lag", "geth"}
+
+// chooseParts reads -only: every part when it is empty.
+func chooseParts(only string) (map[string]bool, error) {
+	parts := map[string]bool{}
+	for _, p := range suiteParts {
+		parts[p] = only == ""
+	}
+	for _, p := range strings.FieldsFunc(only, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if _, ok := parts[p]; !ok {
+			return nil, fmt.Errorf("-only %s: no part %q; the parts are %s", only, p, strings.Join(suiteParts, ", "))
+		}
+		parts[p] = true
+	}
+	return parts, nil
 }
 
 func (s *suite) logf(format string, args ...any) {

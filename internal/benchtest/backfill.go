@@ -102,15 +102,30 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 	defer run.close()
 	r.Command, r.LogPath, r.Startup = run.command, run.proc.logPath, run.startup
 
-	deadline := run.proc.started.Add(o.Cap)
+	if err := run.measure(ctx, head, t.Chain.EventsThrough, o.Cap, r); err != nil {
+		return nil, err
+	}
+	r.BlocksPerSec = float64(r.Indexed) / r.Wall.Seconds()
+	ss := t.Server.Stats()
+	r.RPCRequests = ss.HTTPRequests - run.rpcBefore.HTTPRequests
+	r.RPCCalls = ss.TotalCalls() - run.rpcBefore.TotalCalls()
+	r.RPCBytes = ss.RequestBytes + ss.ResponseBytes - run.rpcBefore.RequestBytes - run.rpcBefore.ResponseBytes
+	return r, nil
+}
+
+// measure polls run until it has indexed head and built what it deferred,
+// or until capAfter from its start, and fills r: progress, wall time, events,
+// resource use and the action counts. eventsThrough counts the chain's
+// events up to a block.
+func (run *run) measure(ctx context.Context, head uint64, eventsThrough func(uint64) int, capAfter time.Duration, r *BackfillResult) error {
+	deadline := run.proc.started.Add(capAfter)
 	nextSample := run.proc.started
 	for {
-		n, err := run.api.indexedHead(ctx)
-		if err == nil {
+		if n, err := run.api.indexedHead(ctx); err == nil {
 			r.Indexed = n
 		}
 		if now := time.Now(); !now.Before(nextSample) {
-			r.Progress = append(r.Progress, Progress{now.Sub(run.proc.started), t.Chain.EventsThrough(r.Indexed)})
+			r.Progress = append(r.Progress, Progress{now.Sub(run.proc.started), eventsThrough(r.Indexed)})
 			nextSample = nextSample.Add(progressEvery)
 		}
 		// Done when the head is indexed and what the node defers while
@@ -124,24 +139,24 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 			}
 		}
 		if err := run.proc.dead(); err != nil {
-			return nil, err
+			return err
 		}
 		if time.Now().After(deadline) {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
 	r.Wall = time.Since(run.proc.started)
-	r.EventsIndexed = t.Chain.EventsThrough(r.Indexed)
+	r.EventsIndexed = eventsThrough(r.Indexed)
 	r.Progress = append(r.Progress, Progress{r.Wall, r.EventsIndexed})
 	r.EventsPerSec = float64(r.EventsIndexed) / r.Wall.Seconds()
-	r.BlocksPerSec = float64(r.Indexed) / r.Wall.Seconds()
+	var err error
 	if r.Usage, err = run.usage(); err != nil {
-		return nil, err
+		return err
 	}
 	// The indexer counts a run's actions just after committing it, so the
 	// head can be visible a moment before the counts: on a complete run,
@@ -149,23 +164,18 @@ func Backfill(ctx context.Context, t *Target, o RunOptions) (*BackfillResult, er
 	for settle := time.Now().Add(5 * time.Second); ; {
 		acts, err := run.api.actions(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		r.Applied, r.Rejected = acts["applied"], acts["rejected"]
 		if !r.Complete || r.Applied+r.Rejected >= float64(r.Logs) || time.Now().After(settle) {
-			break
+			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	ss := t.Server.Stats()
-	r.RPCRequests = ss.HTTPRequests - run.rpcBefore.HTTPRequests
-	r.RPCCalls = ss.TotalCalls() - run.rpcBefore.TotalCalls()
-	r.RPCBytes = ss.RequestBytes + ss.ResponseBytes - run.rpcBefore.RequestBytes - run.rpcBefore.ResponseBytes
-	return r, nil
 }
 
 // run is a discovery process with its database, started for one
