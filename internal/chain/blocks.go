@@ -122,7 +122,7 @@ func (c *Client) fetchHeaders(ctx context.Context, r *blockRange, start, end int
 			})
 		}
 		var head hexutil.Uint64
-		var logs []types.Log
+		var logs logList
 		if withLogs {
 			calls = append(calls,
 				rpc.BatchElem{Method: "eth_blockNumber", Result: &head},

@@ -41,6 +41,7 @@ func classify(parent context.Context, err error) (kind, string) {
 		rpcErr  rpc.Error
 		synErr  *json.SyntaxError
 		typErr  *json.UnmarshalTypeError
+		ansErr  *answerError
 		netErr  net.Error
 	)
 	switch {
@@ -62,7 +63,7 @@ func classify(parent context.Context, err error) (kind, string) {
 			return tooLarge, "too_large"
 		}
 		return transient, "http_error"
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &synErr), errors.As(err, &typErr),
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &synErr), errors.As(err, &typErr), errors.As(err, &ansErr),
 		errors.Is(err, rpc.ErrMissingBatchResponse):
 		return transient, "invalid_json"
 	case errors.As(err, &rpcErr):

@@ -60,7 +60,7 @@ func (c *Client) getLogs(ctx context.Context, r *blockRange, a, b uint64) ([]typ
 	err := c.retry(ctx, fmt.Sprintf("fetching logs of blocks %d-%d", a, b), "eth_getLogs", func(ctx context.Context, rc *rpc.Client) error {
 		refused = nil
 		var head hexutil.Uint64
-		var logs []types.Log
+		var logs logList
 		calls := []rpc.BatchElem{
 			{Method: "eth_blockNumber", Result: &head},
 			{Method: "eth_getLogs", Args: []any{c.filter(a, b)}, Result: &logs},
