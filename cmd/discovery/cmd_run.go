@@ -83,5 +83,6 @@ func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string, trendingEvery tim
 	f.int(&cfg.rateBurst, "rate-burst", "DISCOVERY_RATE_BURST", 200, "API requests one client may make at once")
 	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
 	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
+	addAnswerCacheFlag(f, &cfg.answerCacheBytes)
 	f.duration(&cfg.trendingEvery, "trending-every", "DISCOVERY_TRENDING_EVERY", trendingEvery, "how often trending is recomputed when the head moved")
 }

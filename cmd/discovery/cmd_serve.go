@@ -31,6 +31,7 @@ type serveConfig struct {
 	rateBurst        int
 	trustProxy       bool
 	cacheMaxAge      time.Duration
+	answerCacheBytes int64
 	// headEvery is how often the indexed head is read for /health_check,
 	// which has no chain node to ask.
 	headEvery time.Duration
@@ -54,6 +55,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.int(&cfg.rateBurst, "rate-burst", "DISCOVERY_RATE_BURST", 200, "API requests one client may make at once")
 	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
 	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
+	addAnswerCacheFlag(f, &cfg.answerCacheBytes)
 	f.duration(&cfg.headEvery, "head-every", "DISCOVERY_HEAD_EVERY", 2*time.Second, "how often the indexed head is read, as the chain head /health_check compares it with")
 	if err := f.parse(args); err != nil {
 		return err
@@ -83,12 +85,38 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return serveIndex(ctx, logger, stdout, store, cfg)
 }
 
+// defaultAnswerCacheBytes holds trending's answers of a few heads' worth
+// of parameters many times over (one answer is tens of KiB).
+const defaultAnswerCacheBytes = 32 << 20
+
+// minAnswerCacheBytes is the smallest answer cache worth having: below it,
+// the largest trending answers (100 tracks with their owners) would not
+// fit at all.
+const minAnswerCacheBytes = 1 << 20
+
+// addAnswerCacheFlag declares --answer-cache-bytes, shared by every
+// command that serves the API.
+func addAnswerCacheFlag(f *flags, p *int64) {
+	f.int64(p, "answer-cache-bytes", "DISCOVERY_ANSWER_CACHE_BYTES", defaultAnswerCacheBytes,
+		"bytes of finished trending answers kept per indexed head, so one computation per block serves every client; 0 for no cache")
+}
+
+func validateAnswerCacheBytes(n int64) error {
+	if n != 0 && n < minAnswerCacheBytes {
+		return fmt.Errorf("--answer-cache-bytes %d: want 0 (no answer cache) or at least %d (1 MiB)", n, minAnswerCacheBytes)
+	}
+	return nil
+}
+
 func (c serveConfig) validate() error {
 	if c.requestTimeout < 0 || c.cacheMaxAge < 0 {
 		return fmt.Errorf("--request-timeout and --cache-max-age cannot be negative")
 	}
 	if c.rateLimit < 0 || c.rateBurst < 0 {
 		return fmt.Errorf("--rate-limit and --rate-burst cannot be negative")
+	}
+	if err := validateAnswerCacheBytes(c.answerCacheBytes); err != nil {
+		return err
 	}
 	if c.headEvery <= 0 {
 		return fmt.Errorf("--head-every %s: want a positive duration", c.headEvery)
@@ -134,6 +162,7 @@ func serveIndex(ctx context.Context, logger *slog.Logger, stdout io.Writer, stor
 		RateBurst:        cfg.rateBurst,
 		TrustProxy:       cfg.trustProxy,
 		CacheMaxAge:      cfg.cacheMaxAge,
+		AnswerCacheBytes: cfg.answerCacheBytes,
 		Registerer:       reg,
 	}, store, api.ChainHeadFunc(head.Load), logger.With("component", "api"))
 	mux := http.NewServeMux()

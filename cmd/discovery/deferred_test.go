@@ -40,7 +40,9 @@ func TestFinishDeferred(t *testing.T) {
 	ready := func(context.Context) bool { asked.Add(1); return caughtUp.Load() }
 
 	done := make(chan error, 1)
-	go func() { done <- finishDeferred(ctx, slog.New(slog.DiscardHandler), store, reg, ready, time.Millisecond) }()
+	go func() {
+		done <- finishDeferred(ctx, slog.New(slog.DiscardHandler), store, reg, ready, time.Millisecond)
+	}()
 
 	// Behind for a few polls: not built, not ready.
 	for asked.Load() < 5 {

@@ -62,6 +62,8 @@ type nodeConfig struct {
 	trustProxy     bool
 	cacheMaxAge    time.Duration
 	trendingEvery  time.Duration
+	// answerCacheBytes bounds the API's per-head answer cache (0: none).
+	answerCacheBytes int64
 }
 
 // serveNode follows the chain behind the endpoints rcs (tried in order, with
@@ -128,6 +130,7 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		RateBurst:        cfg.rateBurst,
 		TrustProxy:       cfg.trustProxy,
 		CacheMaxAge:      cfg.cacheMaxAge,
+		AnswerCacheBytes: cfg.answerCacheBytes,
 		Registerer:       reg,
 	}, store, f, logger.With("component", "api"))
 	mux := http.NewServeMux()
@@ -347,6 +350,9 @@ func (c nodeConfig) validate() error {
 	}
 	if c.rateLimit < 0 || c.rateBurst < 0 {
 		return fmt.Errorf("--rate-limit and --rate-burst cannot be negative")
+	}
+	if err := validateAnswerCacheBytes(c.answerCacheBytes); err != nil {
+		return err
 	}
 	if c.trendingEvery < time.Second {
 		return fmt.Errorf("--trending-every %s: want at least 1s", c.trendingEvery)

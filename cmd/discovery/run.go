@@ -135,6 +135,11 @@ func (f *flags) bool(p *bool, name, env string, def bool, help string) {
 	f.fromEnv(name, env)
 }
 
+func (f *flags) int64(p *int64, name, env string, def int64, help string) {
+	f.Int64Var(p, name, def, help+" (env "+env+")")
+	f.fromEnv(name, env)
+}
+
 func (f *flags) uint64(p *uint64, name, env string, def uint64, help string) {
 	f.Uint64Var(p, name, def, help+" (env "+env+")")
 	f.fromEnv(name, env)

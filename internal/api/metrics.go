@@ -18,6 +18,13 @@ type metrics struct {
 	duration    *prometheus.HistogramVec // by route
 	rateLimited prometheus.Counter
 	timeouts    prometheus.Counter
+
+	// The answer cache (answer_cache.go): hits and misses by route,
+	// evictions by reason, and the bytes of the answers it holds.
+	cacheHits      *prometheus.CounterVec
+	cacheMisses    *prometheus.CounterVec
+	cacheEvictions *prometheus.CounterVec
+	cacheBytes     prometheus.Gauge
 }
 
 // newMetrics creates the API's metrics and registers them on reg when it is
@@ -45,9 +52,26 @@ func newMetrics(reg prometheus.Registerer, logger *slog.Logger) *metrics {
 			Name: "discovery_api_timeouts_total",
 			Help: "API requests answered with 503 because they ran past the request timeout.",
 		}),
+		cacheHits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "discovery_api_answer_cache_hits_total",
+			Help: "API answers served from the per-head answer cache, by route.",
+		}, []string{"route"}),
+		cacheMisses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "discovery_api_answer_cache_misses_total",
+			Help: "API answers computed for the per-head answer cache, by route (requests waiting on one computation count once).",
+		}, []string{"route"}),
+		cacheEvictions: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "discovery_api_answer_cache_evictions_total",
+			Help: "Answers dropped from the per-head answer cache, by reason: head (the indexed head moved), budget (room for newer ones), replaced.",
+		}, []string{"reason"}),
+		cacheBytes: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "discovery_api_answer_cache_bytes",
+			Help: "Bytes of answers the per-head answer cache holds, bodies and gzipped bodies.",
+		}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.requests, m.duration, m.rateLimited, m.timeouts} {
+		for _, c := range []prometheus.Collector{m.requests, m.duration, m.rateLimited, m.timeouts,
+			m.cacheHits, m.cacheMisses, m.cacheEvictions, m.cacheBytes} {
 			if err := reg.Register(c); err != nil {
 				logger.Warn("registering api metrics", "err", err)
 			}

@@ -16,22 +16,32 @@ import (
 //     any work is done (middleware_ratelimit.go);
 //  4. finishAnswers: holds each answer until the handler is done, to
 //     replace a timed-out one with 503, set ETag, answer If-None-Match
-//     with 304, set Cache-Control and gzip it (middleware_answer.go).
+//     with 304, set Cache-Control and gzip it (middleware_answer.go), and
+//     answers trending from the per-head answer cache (answer_cache.go).
 //
 // Then the ServeMux and the handlers.
 
 // observe logs every request once it is answered and records it in m. The
-// route is the pattern mux serves the request with, found before the
-// request is answered so that requests refused on the way are labelled
-// with the route they asked for.
+// route is the pattern mux served the request with, as finishAnswers
+// reports it; requests refused on the way, or answered from the answer
+// cache, never reach mux and are routed here, so they are labelled with
+// the route they asked for too.
 func observe(logger *slog.Logger, m *metrics, mux *http.ServeMux, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		route := routeLabel(mux, r)
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
+		route := rec.route
+		if route == "" || methodLabel(r.Method) == "other" {
+			route = routeLabel(mux, r)
+		}
 		took := time.Since(start)
 		m.observe(route, r.Method, rec.status, took)
+		// Checked first: building the attributes costs allocations on
+		// every request even when the level drops them.
+		if !logger.Enabled(r.Context(), slog.LevelInfo) {
+			return
+		}
 		logger.InfoContext(r.Context(), "request",
 			"method", r.Method,
 			"path", r.URL.Path,
@@ -42,11 +52,15 @@ func observe(logger *slog.Logger, m *metrics, mux *http.ServeMux, next http.Hand
 	})
 }
 
-// statusRecorder remembers the status an answer was sent with.
+// statusRecorder remembers the status an answer was sent with and the
+// route it was served by.
 type statusRecorder struct {
 	http.ResponseWriter
 	status      int
 	wroteHeader bool
+	// route is the ServeMux pattern that served the request, as mux set
+	// it on the request it was given; "" when mux did not serve it.
+	route string
 }
 
 func (s *statusRecorder) WriteHeader(status int) {

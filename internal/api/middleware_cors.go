@@ -7,6 +7,13 @@ import (
 // allowedMethods are the methods the API serves; everything is a read.
 const allowedMethods = "GET, HEAD, OPTIONS"
 
+// The CORS fields of every answer, shared rather than made per request;
+// header values are never changed in place, only replaced.
+var (
+	anyOrigin      = []string{"*"}
+	exposedHeaders = []string{"ETag, Retry-After"}
+)
+
 // allowCORS lets web apps on any origin read every answer, as the Audius
 // API does: the API is public and takes no cookies, so there are no
 // credentials to protect and Access-Control-Allow-Origin is "*". ETag and
@@ -19,9 +26,9 @@ const allowedMethods = "GET, HEAD, OPTIONS"
 func allowCORS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Access-Control-Allow-Origin", "*")
+		h["Access-Control-Allow-Origin"] = anyOrigin
 		if r.Method != http.MethodOptions {
-			h.Set("Access-Control-Expose-Headers", "ETag, Retry-After")
+			h["Access-Control-Expose-Headers"] = exposedHeaders
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -1,7 +1,7 @@
 package api
 
 import (
-	"strings"
+	"encoding/hex"
 
 	"github.com/discovery-node/discovery"
 	"github.com/discovery-node/discovery/internal/api/hashid"
@@ -123,7 +123,9 @@ type accessJSON struct {
 }
 
 func newUserJSON(u *discovery.User) userJSON {
-	wallet := strings.ToLower(u.Wallet.Hex())
+	// Lower case, as Audius sends wallets: the plain hex, without the
+	// Keccak hash a checksummed address (Address.Hex) would cost.
+	wallet := "0x" + hex.EncodeToString(u.Wallet[:])
 	j := userJSON{
 		ID:            hashid.Encode(u.ID),
 		Handle:        u.Handle,
@@ -147,10 +149,7 @@ func newUserJSON(u *discovery.User) userJSON {
 		j.ProfilePicture = &img
 	}
 	if u.CoverPhoto != "" {
-		j.CoverPhoto = &coverPhotoJSON{
-			Small: contentURL(u.CoverPhoto, "640x"),
-			Large: contentURL(u.CoverPhoto, "2000x"),
-		}
+		j.CoverPhoto = coverPhoto(u.CoverPhoto)
 	}
 	if u.ArtistPickID != 0 {
 		j.ArtistPickTrackID = hashid.Encode(u.ArtistPickID)
@@ -249,14 +248,20 @@ func squareImage(cid string) squareImageJSON {
 	if cid == "" {
 		return squareImageJSON{}
 	}
-	return squareImageJSON{
-		Small:  contentURL(cid, "150x150"),
-		Medium: contentURL(cid, "480x480"),
-		Large:  contentURL(cid, "1000x1000"),
-	}
+	// A content node serves each size at /content/CID/SIZE.jpg. One
+	// string for the three, cut apart: one allocation rather than three.
+	const prefix, small, medium, large = "/content/", "/150x150.jpg", "/480x480.jpg", "/1000x1000.jpg"
+	all := prefix + cid + small + prefix + cid + medium + prefix + cid + large
+	i := len(prefix) + len(cid) + len(small)
+	j := i + len(prefix) + len(cid) + len(medium)
+	return squareImageJSON{Small: all[:i], Medium: all[i:j], Large: all[j:]}
 }
 
-// contentURL is where a content node serves one size of an image.
-func contentURL(cid, size string) string {
-	return "/content/" + cid + "/" + size + ".jpg"
+// coverPhoto returns the URLs of the sizes of a cover photo, in one
+// allocation as squareImage does.
+func coverPhoto(cid string) *coverPhotoJSON {
+	const prefix, small, large = "/content/", "/640x.jpg", "/2000x.jpg"
+	both := prefix + cid + small + prefix + cid + large
+	i := len(prefix) + len(cid) + len(small)
+	return &coverPhotoJSON{Small: both[:i], Large: both[i:]}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"github.com/discovery-node/discovery"
 )
@@ -19,9 +20,14 @@ type errorBody struct {
 	Error string `json:"error"`
 }
 
+// jsonContentType is the Content-Type of JSON answers, set as one shared
+// value rather than a new one per answer; header values are never changed
+// in place.
+var jsonContentType = []string{"application/json"}
+
 // encode writes v as the JSON body of an answer with the given status.
 func encode[T any](w http.ResponseWriter, status int, v T) error {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonContentType
 	w.WriteHeader(status)
 	if err := json.NewEncoder(w).Encode(v); err != nil {
 		return fmt.Errorf("encode json answer: %w", err)
@@ -73,8 +79,35 @@ func dataHandler[T any](logger *slog.Logger, answer func(r *http.Request) (T, er
 			respondError(w, r, logger, err)
 			return
 		}
+		if writeAppended(w, r, logger, data) {
+			return
+		}
 		writeJSON(w, r, logger, http.StatusOK, envelope[T]{Data: data})
 	})
+}
+
+// jsonBuffers hold the bodies writeAppended makes.
+var jsonBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeAppended answers 200 with data in the "data" envelope when data
+// has a hand-written encoding (json_append.go), and reports whether it
+// did.
+func writeAppended(w http.ResponseWriter, r *http.Request, logger *slog.Logger, data any) bool {
+	bp := jsonBuffers.Get().(*[]byte)
+	b, ok := appendData(append((*bp)[:0], `{"data":`...), data)
+	if ok {
+		b = append(b, "}\n"...)
+		w.Header()["Content-Type"] = jsonContentType
+		w.WriteHeader(http.StatusOK)
+		if _, err := w.Write(b); err != nil {
+			logger.WarnContext(r.Context(), "write answer", "method", r.Method, "path", r.URL.Path, "err", err)
+		}
+	}
+	if cap(b) <= 1<<16 {
+		*bp = b[:0]
+		jsonBuffers.Put(bp)
+	}
+	return ok
 }
 
 // byPathValue chooses a handler by the value of one path wildcard.

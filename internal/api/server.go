@@ -44,6 +44,9 @@ type Config struct {
 	// index changes with every block, so it should be a few seconds. Zero:
 	// "no-cache", every reuse is revalidated with the ETag.
 	CacheMaxAge time.Duration
+	// AnswerCacheBytes is how many bytes of finished answers the per-head
+	// answer cache may hold (answer_cache.go). Zero: no cache.
+	AnswerCacheBytes int64
 	// Registerer receives the API's metrics (requests and latency per
 	// route). Nil: none are kept.
 	Registerer prometheus.Registerer
@@ -74,13 +77,20 @@ func (f ChainHeadFunc) ChainHead() uint64 { return f() }
 
 // NewServer returns the HTTP handler of the whole API. chain must not be nil.
 func NewServer(cfg Config, store Store, chain ChainHead, logger *slog.Logger) http.Handler {
+	h, _ := newServer(cfg, store, chain, logger)
+	return h
+}
+
+// newServer is NewServer, with the answer cache it uses (nil for none).
+func newServer(cfg Config, store Store, chain ChainHead, logger *slog.Logger) (http.Handler, *answerCache) {
 	mux := http.NewServeMux()
 	addRoutes(mux, cfg, store, chain, logger)
 	m := newMetrics(cfg.Registerer, logger)
+	cache := newAnswerCache(cfg.AnswerCacheBytes, sharedRoutes(sharedAnswerRoutes), store, m, logger)
 	// Innermost first; middleware.go says why in this order.
 	var h http.Handler = mux
-	h = finishAnswers(answerOptions{timeout: cfg.RequestTimeout, cacheMaxAge: cfg.CacheMaxAge, metrics: m, logger: logger}, h)
+	h = finishAnswers(answerOptions{timeout: cfg.RequestTimeout, cacheMaxAge: cfg.CacheMaxAge, cache: cache, metrics: m, logger: logger}, h)
 	h = limitRate(newRateLimiter(cfg), m, logger, h)
 	h = allowCORS(h)
-	return observe(logger, m, mux, h)
+	return observe(logger, m, mux, h), cache
 }

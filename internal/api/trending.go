@@ -31,6 +31,16 @@ type trackIDJSON struct {
 	ID string `json:"id"`
 }
 
+// sharedAnswerRoutes are the routes whose answers the answer cache keeps
+// per indexed head (their /v1/full variants too). Trending is the one
+// answer every listener asks with the same parameters (the home page's
+// week, month and year) and also the costliest to compute (a ranking, its
+// owners, a large body to encode and gzip), so one computation per block
+// serves everyone. Single lookups and lists are left out: their keys are
+// spread over every entity, so a cache would mostly miss, cost memory
+// and evict the answers that do repeat.
+var sharedAnswerRoutes = []string{"/v1/tracks/trending", "/v1/tracks/trending/ids", "/v1/playlists/trending"}
+
 // addTrendingRoutes adds the trending endpoints, wrapped in withViewer so
 // user_id fills the viewer fields; their /v1/full variants come with
 // every other endpoint's (addListRoutes).

@@ -53,7 +53,7 @@ func TestRunQuick(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, log.String())
 	}
-	names := []string{"get user", "get track", "followers, page 1", "followers, page 50", "trending week", "feed", "user search", "track search"}
+	names := []string{"get user", "get track", "followers, page 1", "followers, page 50", "trending week", "trending week, signed-in", "feed", "user search", "track search"}
 	for _, s := range res.Stores {
 		if s.Load == nil || s.Load.Rows != Quick.Rows() {
 			t.Errorf("%s: load %+v, want %d rows loaded", s.Store, s.Load, Quick.Rows())

@@ -70,7 +70,28 @@ func writeStore(b *strings.Builder, s StoreResult) {
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %d | %s | %s | %s |\n", e.Name, commas(int64(e.PerSec()+0.5)),
 			ms(e.P50), ms(e.P99), ms(e.Max), e.Errors, alone, e.Target, verdict)
 	}
-	fmt.Fprintf(b, "\nServed by `%s`.\n\n", s.Serve)
+	fmt.Fprintf(b, "\nServed by `%s`.", s.Serve)
+	if answerCacheOff(s.Serve) {
+		b.WriteString(" The answer cache was off, so \"trending week\" was computed for every request.\n\n")
+		return
+	}
+	b.WriteString(" \"trending week\" asks one URL, which `serve` answers from its per-head answer cache (`--answer-cache-bytes`) " +
+		"after the first request: nothing indexes blocks while the benchmark serves its data set, so the head does not move, and the row measures cache hits. " +
+		"\"trending week, signed-in\" asks the same ranking for thousands of different viewers (`user_id`), whose answers the cache never serves: " +
+		"it measures the computation (ranking, owners, viewer fields, JSON, gzip).\n\n")
+}
+
+// answerCacheOff says whether a serve command line turned the answer
+// cache off.
+func answerCacheOff(serve string) bool {
+	f := strings.Fields(serve)
+	for i, a := range f {
+		if a == "--answer-cache-bytes=0" || a == "-answer-cache-bytes=0" ||
+			((a == "--answer-cache-bytes" || a == "-answer-cache-bytes") && i+1 < len(f) && f[i+1] == "0") {
+			return true
+		}
+	}
+	return false
 }
 
 func storeTitle(s string) string {

@@ -20,26 +20,27 @@ func (c *Codec) encode(nums []uint64) []rune {
 		idInt += n % uint64(i+moduloPart)
 	}
 
-	alphabet := slices.Clone(c.alphabet)
-	lottery := alphabet[idInt%uint64(len(alphabet))]
-	ret := []rune{lottery}
+	lottery := c.alphabet[idInt%uint64(len(c.alphabet))]
+	ret := make([]rune, 1, 2*c.minLength+8)
+	ret[0] = lottery
+	var alphabet []rune
 	for i, n := range nums {
-		buffer := make([]rune, 0, 1+len(c.salt)+len(alphabet))
-		buffer = append(buffer, lottery)
-		buffer = append(buffer, c.salt...)
-		buffer = append(buffer, alphabet...)
-		alphabet = shuffle(alphabet, buffer)
-		last := toAlphabet(n, alphabet)
-		ret = append(ret, last...)
+		if i == 0 {
+			alphabet = c.first[lottery]
+		} else {
+			alphabet = shuffle(alphabet, saltFor(lottery, c.salt, alphabet))
+		}
+		start := len(ret)
+		ret = appendDigits(ret, n, alphabet)
 		if i+1 < len(nums) {
-			n %= uint64(last[0]) + uint64(i)
+			n %= uint64(ret[start]) + uint64(i)
 			ret = append(ret, c.seps[n%uint64(len(c.seps))])
 		}
 	}
 
 	if len(ret) < c.minLength {
 		g := (idInt + uint64(ret[0])) % uint64(len(c.guards))
-		ret = append([]rune{c.guards[g]}, ret...)
+		ret = slices.Insert(ret, 0, c.guards[g])
 		if len(ret) < c.minLength {
 			g := (idInt + uint64(ret[2])) % uint64(len(c.guards))
 			ret = append(ret, c.guards[g])
@@ -47,8 +48,12 @@ func (c *Codec) encode(nums []uint64) []rune {
 	}
 
 	half := len(alphabet) / 2
-	for len(ret) < c.minLength {
-		alphabet = shuffle(alphabet, alphabet)
+	for round := 0; len(ret) < c.minLength; round++ {
+		if round == 0 && len(nums) == 1 {
+			alphabet = c.pad[lottery]
+		} else {
+			alphabet = shuffle(alphabet, alphabet)
+		}
 		padded := make([]rune, 0, len(alphabet)+len(ret))
 		padded = append(padded, alphabet[half:]...)
 		padded = append(padded, ret...)
@@ -60,6 +65,15 @@ func (c *Codec) encode(nums []uint64) []rune {
 		}
 	}
 	return ret
+}
+
+// saltFor is the salt of the shuffle before each number: the lottery, the
+// codec's salt and the alphabet so far.
+func saltFor(lottery rune, salt, alphabet []rune) []rune {
+	buffer := make([]rune, 0, 1+len(salt)+len(alphabet))
+	buffer = append(buffer, lottery)
+	buffer = append(buffer, salt...)
+	return append(buffer, alphabet...)
 }
 
 // Decode returns the numbers s encodes. Like the reference implementation it
@@ -86,21 +100,21 @@ func (c *Codec) Decode(s string) ([]uint64, error) {
 	}
 
 	lottery := breakdown[0]
-	alphabet := slices.Clone(c.alphabet)
+	alphabet := c.alphabet
 	var nums []uint64
-	for _, sub := range splitAny(breakdown[1:], c.seps) {
-		buffer := make([]rune, 0, 1+len(c.salt)+len(alphabet))
-		buffer = append(buffer, lottery)
-		buffer = append(buffer, c.salt...)
-		buffer = append(buffer, alphabet...)
-		alphabet = shuffle(alphabet, buffer[:len(alphabet)])
+	for i, sub := range splitAny(breakdown[1:], c.seps) {
+		if first, ok := c.first[lottery]; ok && i == 0 {
+			alphabet = first
+		} else {
+			alphabet = shuffle(alphabet, saltFor(lottery, c.salt, alphabet)[:len(alphabet)])
+		}
 		n, err := fromAlphabet(sub, alphabet)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %q: %w", ErrInvalid, s, err)
 		}
 		nums = append(nums, n)
 	}
-	if string(c.encode(nums)) != s {
+	if !slices.Equal(c.encode(nums), id) {
 		return nil, fmt.Errorf("%w: %q is not a canonical hashid", ErrInvalid, s)
 	}
 	return nums, nil
@@ -124,9 +138,11 @@ func shuffle(alphabet, salt []rune) []rune {
 	return out
 }
 
-func toAlphabet(n uint64, alphabet []rune) []rune {
+// appendDigits appends n written in alphabet, most significant digit
+// first.
+func appendDigits(out []rune, n uint64, alphabet []rune) []rune {
 	base := uint64(len(alphabet))
-	var out []rune
+	start := len(out)
 	for {
 		out = append(out, alphabet[n%base])
 		n /= base
@@ -134,7 +150,7 @@ func toAlphabet(n uint64, alphabet []rune) []rune {
 			break
 		}
 	}
-	slices.Reverse(out)
+	slices.Reverse(out[start:])
 	return out
 }
 

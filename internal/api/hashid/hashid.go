@@ -41,6 +41,12 @@ type Codec struct {
 	seps      []rune
 	guards    []rune
 	minLength int
+	// The shuffles every id of one number goes through, made once per
+	// lottery character (the first character of a hashid, one of the
+	// alphabet's) rather than on every call: first is the alphabet the
+	// number is written in, pad the one padding a short id. Never
+	// changed once made.
+	first, pad map[rune][]rune
 }
 
 // New returns a Codec for the given salt, minimum length and alphabet, which
@@ -84,6 +90,11 @@ func newCodec(salt string, minLength int, unique []rune) *Codec {
 	} else {
 		c.guards = c.alphabet[:guardCount:guardCount]
 		c.alphabet = c.alphabet[guardCount:]
+	}
+	c.first, c.pad = make(map[rune][]rune, len(c.alphabet)), make(map[rune][]rune, len(c.alphabet))
+	for _, lottery := range c.alphabet {
+		first := shuffle(c.alphabet, saltFor(lottery, c.salt, c.alphabet))
+		c.first[lottery], c.pad[lottery] = first, shuffle(first, first)
 	}
 	return c
 }
