@@ -77,11 +77,20 @@ const (
 // Fields that came from metadata fetched by CID are left out (see
 // chainImage): nodes fetch at different times, and must still agree.
 func HashRow(table string, row any) (Digest, error) {
-	b, err := json.Marshal(chainImage(row))
+	bp := hashBufs.Get().(*[]byte)
+	defer putHashBuf(bp)
+	b := binary.BigEndian.AppendUint64((*bp)[:0], uint64(len(table)))
+	b = append(b, table...)
+	b, ok := appendRowJSON(b, row)
+	*bp = b
+	if ok {
+		return sha256.Sum256(b), nil
+	}
+	j, err := json.Marshal(chainImage(row))
 	if err != nil {
 		return Digest{}, fmt.Errorf("hash %s row: %w", table, err)
 	}
-	return hashBytes(table, b), nil
+	return hashBytes(table, j), nil
 }
 
 // chainImage returns the part of a row that the chain alone determines. An
@@ -132,79 +141,30 @@ func hashBytes(table string, b []byte) Digest {
 // DigestDelta returns what applying c adds to the state digest and what it
 // takes away: every new row image and rejected action is added, every prior
 // image subtracted. A store computes the new head digest as
-// old.Add(add).Sub(sub).
+// old.Add(add).Sub(sub). Every row type of a Changes has its own encoder, so
+// err is nil; it stays for a row type that may one day need to fail.
 func (c *Changes) DigestDelta() (add, sub Digest, err error) {
-	acc := func(d *Digest, table string, row any) {
-		if err != nil {
-			return
-		}
-		var h Digest
-		if h, err = HashRow(table, row); err == nil {
-			*d = d.Add(h)
-		}
-	}
+	bp := hashBufs.Get().(*[]byte)
+	defer putHashBuf(bp)
 	for _, side := range []struct {
 		set RowSet
 		d   *Digest
 	}{{c.RowSet, &add}, {c.Prior, &sub}} {
-		for _, u := range side.set.Users {
-			if u != nil {
-				acc(side.d, TableUsers, *u)
-			}
-		}
-		for _, t := range side.set.Tracks {
-			if t != nil {
-				acc(side.d, TableTracks, *t)
-			}
-		}
-		for _, p := range side.set.Playlists {
-			if p != nil {
-				acc(side.d, TablePlaylists, *p)
-			}
-		}
-		for _, f := range side.set.Follows {
-			if f != nil {
-				acc(side.d, TableFollows, *f)
-			}
-		}
-		for _, r := range side.set.Reposts {
-			if r != nil {
-				acc(side.d, TableReposts, *r)
-			}
-		}
-		for _, s := range side.set.Saves {
-			if s != nil {
-				acc(side.d, TableSaves, *s)
-			}
-		}
-		for _, s := range side.set.Subscriptions {
-			if s != nil {
-				acc(side.d, TableSubscriptions, *s)
-			}
-		}
-		for _, r := range side.set.Routes {
-			if r != nil {
-				acc(side.d, TableRoutes, *r)
-			}
-		}
-		for _, a := range side.set.DeveloperApps {
-			if a != nil {
-				acc(side.d, TableDeveloperApps, *a)
-			}
-		}
-		for _, g := range side.set.Grants {
-			if g != nil {
-				acc(side.d, TableGrants, *g)
-			}
-		}
-		for _, d := range side.set.PlayDays {
-			if d != nil {
-				acc(side.d, TablePlayDays, *d)
-			}
-		}
+		s, d := &side.set, side.d
+		sumRows(bp, d, TableUsers, s.Users, appendUserJSON)
+		sumRows(bp, d, TableTracks, s.Tracks, appendTrackJSON)
+		sumRows(bp, d, TablePlaylists, s.Playlists, appendPlaylistJSON)
+		sumRows(bp, d, TableFollows, s.Follows, appendFollowJSON)
+		sumRows(bp, d, TableReposts, s.Reposts, appendItemActionJSON)
+		sumRows(bp, d, TableSaves, s.Saves, appendItemActionJSON)
+		sumRows(bp, d, TableSubscriptions, s.Subscriptions, appendFollowJSON)
+		sumRows(bp, d, TableRoutes, s.Routes, appendRouteJSON)
+		sumRows(bp, d, TableDeveloperApps, s.DeveloperApps, appendDeveloperAppJSON)
+		sumRows(bp, d, TableGrants, s.Grants, appendGrantJSON)
+		sumRows(bp, d, TablePlayDays, s.PlayDays, appendPlayDayJSON)
 	}
-	for _, r := range c.Rejected {
-		acc(&add, TableRejected, r)
+	for i := range c.Rejected {
+		add = add.Add(digestRow(bp, TableRejected, &c.Rejected[i], appendRejectedJSON))
 	}
-	return add, sub, err
+	return add, sub, nil
 }
