@@ -251,6 +251,30 @@ func (w *planWorld) wantFeed(q discovery.FeedQuery, p discovery.Page) []discover
 	return out[start:end]
 }
 
+// wantFollowers is followers the slow way: all of them, most followed
+// first, then by id.
+func (w *planWorld) wantFollowers(id int64, p discovery.Page) []int64 {
+	var out []*discovery.User
+	for k := range w.follows {
+		if k.FolloweeID == id {
+			out = append(out, w.users[k.FollowerID])
+		}
+	}
+	slices.SortFunc(out, func(a, b *discovery.User) int {
+		return cmp.Or(cmp.Compare(b.FollowerCount, a.FollowerCount), cmp.Compare(a.ID, b.ID))
+	})
+	all := make([]int64, len(out))
+	for i, u := range out {
+		all[i] = u.ID
+	}
+	start := min(p.Offset, len(all))
+	end := len(all)
+	if p.Limit > 0 {
+		end = min(end, start+p.Limit)
+	}
+	return all[start:end]
+}
+
 var planPages = []discovery.Page{{Limit: 1}, {Limit: 3}, {Offset: 2, Limit: 5}, {Offset: 11, Limit: 4}, {Offset: 18, Limit: 6},
 	{Offset: 25, Limit: 10}, {Offset: 3}, {}, {Offset: 1000, Limit: 5}}
 
@@ -271,6 +295,36 @@ func TestFeedShortcuts(t *testing.T) {
 				}
 				if want := w.wantFeed(q, p); !slices.Equal(got, want) {
 					t.Errorf("%s: feed of %d, page %+v = %v, want %v", kinds.name, id, p, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestFollowersPlans compares each way of finding a page of followers
+// with the answer computed from the rows: the join alone, the walk
+// without bound, a walk so short it mostly falls back to the join, and the
+// factor Followers uses.
+func TestFollowersPlans(t *testing.T) {
+	s := mustOpen(t, filepath.Join(t.TempDir(), "discovery.db"))
+	t.Cleanup(func() { s.Close() })
+	w := newPlanWorld(t, s, rand.New(rand.NewPCG(1, 1)))
+	for _, walk := range []struct {
+		name   string
+		factor float64
+	}{{"join", 0}, {"walk", math.Inf(1)}, {"short walk", 0.3}, {"chosen", sqlite.FollowersWalk}} {
+		for _, id := range []int64{1, 2, 3, 5, 8, 12, 20, 40, 61, 62, 99} {
+			for _, p := range append(planPages, discovery.Page{Offset: 9, Limit: 1}, discovery.Page{Offset: 30, Limit: 30}) {
+				users, err := s.FollowersWalking(context.Background(), id, p, walk.factor)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := make([]int64, len(users))
+				for i, u := range users {
+					got[i] = u.ID
+				}
+				if want := w.wantFollowers(id, p); !slices.Equal(got, want) {
+					t.Errorf("%s: followers of %d, page %+v = %v, want %v", walk.name, id, p, got, want)
 				}
 			}
 		}

@@ -125,6 +125,9 @@ func (s *Store) SearchUsers(ctx context.Context, query string, p discovery.Page)
 }
 
 // find runs one search and scans the entity rows of its page in order.
+// A one-word search by relevance goes by tiers (findTiered), one of more
+// words first tries its top tier (findTop); the rest, and what those
+// cannot answer, rank every match (findRanked).
 func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.SearchQuery, p discovery.Page,
 	scan func(scanner) (*T, error)) ([]T, error) {
 	if searchFuncsErr != nil {
@@ -137,27 +140,82 @@ func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.Sea
 	if err != nil {
 		return nil, err
 	}
-	words := discovery.SearchTerms(q.Query)
-	if len(words) == 0 && strings.TrimSpace(q.Query) != "" {
+	terms := discovery.NewSearchTerms(discovery.SearchTerms(q.Query))
+	if len(terms) == 0 && strings.TrimSpace(q.Query) != "" {
 		return nil, nil // nothing in the query can match a word
 	}
-	terms := discovery.NewSearchTerms(words)
+	if tieredSearch(q, terms, limit) {
+		return findTiered(ctx, s, kind, terms[0], limit, offset, searchWalk, scan)
+	}
+	if err := findTypos(ctx, s.r, kind, terms); err != nil {
+		return nil, err
+	}
+	if topSearch(q, terms, limit) {
+		out, ok, err := findTop(ctx, s, kind, terms, limit, offset, searchWalk, topSample, scan)
+		if err != nil || ok {
+			return out, err
+		}
+	}
+	return findRanked(ctx, s, kind, q, terms, limit, offset, scan)
+}
+
+// findTypos finds the typos of each term among the words of documents of
+// the kind.
+func findTypos(ctx context.Context, q rowsQuerier, kind searchKind, terms []discovery.SearchTerm) error {
 	for i := range terms {
-		cands, err := s.typoCandidates(ctx, kind, terms[i].Word)
+		cands, err := typoCandidates(ctx, q, kind, terms[i].Word)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		terms[i].Typos = discovery.SearchTypos(terms[i].Word, cands)
 	}
+	return nil
+}
+
+// findRanked runs a search with searchStatement, which ranks every match.
+// A query of several words is matched from the documents of the word
+// with the fewest, as the vocabulary counts them, when reading all of
+// theirs would cost more (searchDrivenCost).
+func findRanked[T any](ctx context.Context, s *Store, kind searchKind, q discovery.SearchQuery, terms []discovery.SearchTerm,
+	limit, offset int, scan func(scanner) (*T, error)) ([]T, error) {
+	match, driver := matchNone, -1
+	switch {
+	case len(terms) == 1:
+		match = matchAll
+	case len(terms) > 1:
+		counts, err := termPostings(ctx, s.r, kind, terms)
+		if err != nil {
+			return nil, err
+		}
+		var sum int64
+		driver = 0
+		for i, n := range counts {
+			sum += n
+			if n < counts[driver] {
+				driver = i
+			}
+		}
+		match = matchAll
+		if counts[driver]*searchDrivenCost < sum {
+			match = matchDriven
+		}
+	}
+	return findMatched(ctx, s, kind, q, terms, limit, offset, match, driver, scan)
+}
+
+// findMatched runs searchStatement matching as told, from the documents
+// of terms[driver] when driven.
+func findMatched[T any](ctx context.Context, s *Store, kind searchKind, q discovery.SearchQuery, terms []discovery.SearchTerm,
+	limit, offset int, match searchMatch, driver int, scan func(scanner) (*T, error)) ([]T, error) {
 	genres, userGenres := q.Genres, []string(nil)
 	if kind == searchUser {
 		genres, userGenres = nil, q.Genres
 	}
-	args, err := searchArgs(kind, terms, genres, q.Moods, userGenres, q.VerifiedOnly, limit, offset)
+	args, err := searchArgs(kind, terms, genres, q.Moods, userGenres, q.VerifiedOnly, limit, offset, driver)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, searchStatement(kind, q.Sort, len(terms) > 0), args...)
+	rows, err := s.r.QueryContext(ctx, searchStatement(kind, q.Sort, match), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -173,6 +231,43 @@ func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.Sea
 	return out, rows.Err()
 }
 
+// searchDrivenCost is what matching one document of the driving term
+// against every term costs, in postings read by matchAll: about four, on
+// the API benchmark's data set.
+const searchDrivenCost = 4
+
+// termPostingsQuery counts the documents of kind ?1 with the word ?2 or
+// one it begins (words in [?2, ?3)) or one of the typos ?4: their words
+// counted once per document.
+const termPostingsQuery = `SELECT
+	(SELECT coalesce(sum(n), 0) FROM search_vocab WHERE kind = ?1 AND word >= ?2 AND word < ?3) +
+	(SELECT coalesce(sum(n), 0) FROM search_vocab WHERE kind = ?1 AND word IN (SELECT value FROM json_each(?4)))`
+
+// termPostings returns how many words of documents of the kind each term
+// matches.
+func termPostings(ctx context.Context, q querier, kind searchKind, terms []discovery.SearchTerm) ([]int64, error) {
+	out := make([]int64, len(terms))
+	for i, t := range terms {
+		typos, err := json.Marshal(nonNil(t.Typos))
+		if err != nil {
+			return nil, err
+		}
+		if err := q.QueryRowContext(ctx, termPostingsQuery, int(kind), t.Word, termEnd(t), string(typos)).Scan(&out[i]); err != nil {
+			return nil, fmt.Errorf("count the documents of %q: %w", t.Word, err)
+		}
+	}
+	return out, nil
+}
+
+// termEnd is the end of the words a term matches exactly or as a prefix,
+// from its word on: as searchStatement's ranges.
+func termEnd(t discovery.SearchTerm) string {
+	if t.Prefix {
+		return discovery.SearchPrefixEnd(t.Word)
+	}
+	return t.Word + "\x01"
+}
+
 // typoQuery reads the candidate words of a query word (see
 // discovery.SearchProbe), at most ?9 per range.
 const typoQuery = `
@@ -182,20 +277,20 @@ UNION
 SELECT word, n FROM (SELECT word, n FROM search_vocab
 	WHERE kind = ?1 AND word >= ?4 AND word < ?5 AND length(word) BETWEEN ?6 AND ?7 LIMIT ?9)
 UNION
-SELECT word, n FROM search_vocab WHERE kind = ?1 AND tail = ?8
+SELECT word, n FROM search_vocab INDEXED BY search_vocab_tail_idx WHERE kind = ?1 AND tail = ?8
 UNION
 SELECT word, n FROM search_vocab WHERE kind = ?1 AND word = ?8
 UNION
-SELECT word, n FROM search_vocab WHERE kind = ?1 AND tail = ?10`
+SELECT word, n FROM search_vocab INDEXED BY search_vocab_tail_idx WHERE kind = ?1 AND tail = ?10`
 
 // typoCandidates returns the words of the index that may be within the
 // typo distance of w.
-func (s *Store) typoCandidates(ctx context.Context, kind searchKind, w string) ([]discovery.SearchVocabWord, error) {
+func typoCandidates(ctx context.Context, q rowsQuerier, kind searchKind, w string) ([]discovery.SearchVocabWord, error) {
 	pr, ok := discovery.NewSearchProbe(w)
 	if !ok {
 		return nil, nil
 	}
-	rows, err := s.r.QueryContext(ctx, typoQuery, int(kind), pr.FirstLo, pr.FirstHi, pr.SwapLo, pr.SwapHi,
+	rows, err := q.QueryContext(ctx, typoQuery, int(kind), pr.FirstLo, pr.FirstHi, pr.SwapLo, pr.SwapHi,
 		pr.MinLen, pr.MaxLen, pr.Tail, discovery.MaxSearchCandidates, pr.Word)
 	if err != nil {
 		return nil, fmt.Errorf("typo candidates of %q: %w", w, err)

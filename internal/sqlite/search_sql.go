@@ -12,10 +12,11 @@ import (
 // as a JSON array of [word, prefix], ?3 their typos as [term index, word],
 // ?4 how many terms, ?5 the terms run together (a user whose handle they
 // spell ranks first), ?6 genres and ?7 moods of tracks, ?8 verified users
-// only, ?9 genres of users' tracks, ?10 limit, ?11 offset. Lists travel as
-// JSON, read with json_each: never spliced into the statement.
+// only, ?9 genres of users' tracks, ?10 limit, ?11 offset, ?12 the index
+// of the term whose documents are read first (searchDriven). Lists travel
+// as JSON, read with json_each: never spliced into the statement.
 func searchArgs(kind searchKind, terms []discovery.SearchTerm, genres, moods, userGenres []string, verified bool,
-	limit, offset int) ([]any, error) {
+	limit, offset, driver int) ([]any, error) {
 	var (
 		key   strings.Builder
 		ts    = [][2]any{}
@@ -37,7 +38,7 @@ func searchArgs(kind searchKind, terms []discovery.SearchTerm, genres, moods, us
 		}
 		enc[i] = string(b)
 	}
-	return []any{int(kind), enc[0], enc[1], len(terms), key.String(), enc[2], enc[3], verified, enc[4], limit, offset}, nil
+	return []any{int(kind), enc[0], enc[1], len(terms), key.String(), enc[2], enc[3], verified, enc[4], limit, offset, driver}, nil
 }
 
 // nonNil makes an absent filter an empty JSON array rather than null.
@@ -55,10 +56,10 @@ func nonNil(s []string) []string {
 // without knowing how small the JSON lists are: the terms drive range
 // scans of search_words, and the scored ids drive lookups of documents.
 const (
-	searchTermsCTE = `WITH terms AS (
+	searchTermsCTE = `WITH terms AS MATERIALIZED (
 	SELECT CAST(key AS INTEGER) AS i, value ->> 0 AS word, value ->> 1 AS prefix FROM json_each(?2)
 ),
-typos AS (
+typos AS MATERIALIZED (
 	SELECT value ->> 0 AS i, value ->> 1 AS word FROM json_each(?3)
 ),`
 	searchScored = `
@@ -69,7 +70,8 @@ matched AS (
 	GROUP BY w.id, t.i
 	UNION ALL
 	SELECT w.id, y.i, 1 FROM typos y CROSS JOIN search_words w ON w.kind = ?1 AND w.word = y.word
-),
+),` + searchScoredPage
+	searchScoredPage = `
 scored AS (
 	SELECT id, sum(tier) AS score FROM (SELECT id, i, max(tier) AS tier FROM matched GROUP BY id, i)
 	GROUP BY id HAVING count(*) = ?4
@@ -79,6 +81,28 @@ SELECT d.id AS h_id, (d.kind = 1 AND ?5 <> '' AND d.handle = ?5) AS h_handle, s.
 	d.popularity AS h_pop, d.created_at AS h_created
 FROM scored s CROSS JOIN search_docs d ON d.kind = ?1 AND d.id = s.id
 WHERE true`
+	// searchDriven finds the same scores from the documents of one term,
+	// the one with the fewest (?12): each is matched against every term
+	// by its own words (search_words_doc_idx), so a query pairing a rare
+	// word with a common one reads the rare word's documents, not the
+	// common one's. Its rows are matched's before their first max.
+	searchDriven = `
+driver AS MATERIALIZED (
+	SELECT w.id FROM terms t CROSS JOIN search_words w ON w.kind = ?1 AND w.word >= t.word
+		AND w.word < t.word || CASE WHEN t.prefix THEN char(1114111) ELSE char(1) END
+	WHERE t.i = ?12
+	UNION
+	SELECT w.id FROM typos y CROSS JOIN search_words w ON w.kind = ?1 AND w.word = y.word
+	WHERE y.i = ?12
+),
+matched AS (
+	SELECT w.id, t.i, CASE WHEN w.word = t.word THEN 3 ELSE 2 END AS tier
+	FROM driver c CROSS JOIN search_words w ON w.kind = ?1 AND w.id = c.id
+	CROSS JOIN terms t ON w.word >= t.word AND w.word < t.word || CASE WHEN t.prefix THEN char(1114111) ELSE char(1) END
+	UNION ALL
+	SELECT w.id, y.i, 1 FROM driver c CROSS JOIN search_words w ON w.kind = ?1 AND w.id = c.id
+	CROSS JOIN typos y ON y.word = w.word
+),` + searchScoredPage
 	searchAll = `
 hits AS (
 SELECT d.id AS h_id, (d.kind = 1 AND ?5 <> '' AND d.handle = ?5) AS h_handle, 0 AS h_score,
@@ -113,28 +137,33 @@ var searchTables = map[searchKind][2]string{
 }
 
 // searchStatements holds every statement, built once from the constant
-// parts above: by kind, sort method, and whether the query has words.
+// parts above: by kind, sort method, and how the query's words are
+// matched.
 var searchStatements = buildSearchStatements()
+
+// searchMatch is how a statement matches the query's words.
+type searchMatch int
+
+const (
+	matchNone   searchMatch = iota // no words: every document
+	matchAll                       // every document of every term
+	matchDriven                    // the documents of one term, matched against the others
+)
 
 type searchStatementKey struct {
 	kind  searchKind
 	sort  discovery.SearchSort
-	match bool
+	match searchMatch
 }
 
 func buildSearchStatements() map[searchStatementKey]string {
+	parts := map[searchMatch]string{matchNone: searchAll, matchAll: searchScored, matchDriven: searchDriven}
 	out := map[searchStatementKey]string{}
 	for kind, table := range searchTables {
 		for sort, order := range searchOrders {
-			for _, match := range []bool{false, true} {
-				q := searchTermsCTE
-				if match {
-					q += searchScored
-				} else {
-					q += searchAll
-				}
-				q += searchFilters
-				q += strings.NewReplacer("%[1]s", order, "%[2]s", table[1], "%[3]s", table[0]).Replace(searchPage)
+			for match, part := range parts {
+				q := searchTermsCTE + part + searchFilters +
+					strings.NewReplacer("%[1]s", order, "%[2]s", table[1], "%[3]s", table[0]).Replace(searchPage)
 				out[searchStatementKey{kind, sort, match}] = q
 			}
 		}
@@ -144,7 +173,7 @@ func buildSearchStatements() map[searchStatementKey]string {
 
 // searchStatement returns the statement of a search; the empty sort
 // method is SortRelevant.
-func searchStatement(kind searchKind, sort discovery.SearchSort, match bool) string {
+func searchStatement(kind searchKind, sort discovery.SearchSort, match searchMatch) string {
 	if sort == "" {
 		sort = discovery.SortRelevant
 	}
