@@ -168,7 +168,7 @@ func RunBlockError(n int, b BlockRef, err error) error {
 
 // DeferredBuilder is a store that may put off derived state while it
 // indexes a chain from nothing, as a bulk load builds its indexes after the
-// data: PostgreSQL defers its search documents over a backfill of final
+// data: both stores defer their search documents over a backfill of final
 // blocks. FinishDeferred builds what was put off, in one transaction; the
 // node calls it once the index has caught up with its chain, and it costs
 // nothing when nothing was deferred; built says whether there was.

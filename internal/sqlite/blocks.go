@@ -108,6 +108,9 @@ func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) e
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	if err := prepareSearch(ctx, tx, ok, bcs); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
 	var digest discovery.Digest // of the empty state
 	if ok {
 		if digest, err = h.stateDigest(); err != nil {
