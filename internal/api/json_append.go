@@ -79,7 +79,18 @@ func (u *userJSON) appendJSON(b []byte) []byte {
 	if u.ArtistPickTrackID != "" {
 		b = appendString(append(b, `,"artist_pick_track_id":`...), u.ArtistPickTrackID)
 	}
+	b = appendFlag(b, `,"does_current_user_follow":`, u.DoesCurrentUserFollow)
+	b = appendFlag(b, `,"does_follow_current_user":`, u.DoesFollowCurrentUser)
 	return append(b, '}')
+}
+
+// appendFlag appends an omitempty *bool field, field being its comma,
+// name and colon.
+func appendFlag(b []byte, field string, v *bool) []byte {
+	if v == nil {
+		return b
+	}
+	return strconv.AppendBool(append(b, field...), *v)
 }
 
 func (s *squareImageJSON) appendJSON(b []byte) []byte {
@@ -128,6 +139,8 @@ func (t *trackJSON) appendJSON(b []byte) []byte {
 	b = appendList(append(b, `,"followee_reposts":`...), t.FolloweeReposts, appendEmpty)
 	b = appendList(append(b, `,"followee_favorites":`...), t.FolloweeFavorites, appendEmpty)
 	b = appendList(append(b, `,"track_segments":`...), t.TrackSegments, appendEmpty)
+	b = appendFlag(b, `,"has_current_user_reposted":`, t.HasCurrentUserReposted)
+	b = appendFlag(b, `,"has_current_user_saved":`, t.HasCurrentUserSaved)
 	return append(b, '}')
 }
 

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -20,12 +21,11 @@ import (
 // fullPrefix is the path prefix of the full variants.
 const fullPrefix = "/v1/full"
 
-// fullEnvelope is the Audius full_response: the data with the heads it was
-// read at and who answered. Discovery reads plays from the same chain as
-// everything else, so the "slot" of plays is the block, and it has no
-// node key yet, so the signature is empty.
+// fullEnvelope is the Audius full_response after its data, which comes
+// first: the heads the data was read at and who answered. Discovery reads
+// plays from the same chain as everything else, so the "slot" of plays is
+// the block, and it has no node key yet, so the signature is empty.
 type fullEnvelope struct {
-	Data                   any         `json:"data"`
 	LatestChainBlock       uint64      `json:"latest_chain_block"`
 	LatestIndexedBlock     uint64      `json:"latest_indexed_block"`
 	LatestChainSlotPlays   uint64      `json:"latest_chain_slot_plays"`
@@ -46,9 +46,11 @@ var fullClasses = map[string]string{
 	"collection_activity": "collection_activity_full",
 }
 
-// handleFull serves /v1/full/{rest} with the /v1/{rest} handler of mux.
-// Errors and other answers that are not a JSON "data" envelope pass
-// unchanged; redirects (resolve) point at the full variant.
+// handleFull serves /v1/full/{rest} with the /v1/{rest} handler of mux,
+// which fills the answer as a full one (answerFill), and puts its data
+// in the full envelope. Errors and other answers that are not a JSON
+// "data" envelope pass unchanged; redirects (resolve) point at the full
+// variant.
 func handleFull(mux http.Handler, cfg Config, store Store, chain ChainHead, logger *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rest := strings.TrimPrefix(r.URL.EscapedPath(), fullPrefix)
@@ -61,7 +63,8 @@ func handleFull(mux http.Handler, cfg Config, store Store, chain ChainHead, logg
 			respondError(w, r, logger, err)
 			return
 		}
-		inner, err := innerRequest(r, "/v1"+rest)
+		fill := &answerFill{store: store, viewer: viewer, hasViewer: hasViewer, full: true}
+		inner, err := innerRequest(r, "/v1"+rest, fill)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
@@ -76,42 +79,36 @@ func handleFull(mux http.Handler, cfg Config, store Store, chain ChainHead, logg
 			held.sendTo(w)
 			return
 		}
-		if err := fillViewer(r.Context(), store, data, viewer, hasViewer); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		renameClasses(data)
-		env, err := newFullEnvelope(r.Context(), cfg, store, chain, data)
+		env, err := newFullEnvelope(r.Context(), cfg, store, chain)
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
 		}
 		held.copyHeader(w)
-		writeJSON(w, r, logger, http.StatusOK, env)
+		writeFull(w, r, logger, data, env)
 	})
 }
 
-// innerRequest is r asked of path (escaped) instead, marked so the viewer
-// fields are left to handleFull.
-func innerRequest(r *http.Request, escapedPath string) (*http.Request, error) {
+// innerRequest is r asked of path (escaped) instead, to be filled as fill
+// says.
+func innerRequest(r *http.Request, escapedPath string, fill *answerFill) (*http.Request, error) {
 	path, err := url.PathUnescape(escapedPath)
 	if err != nil {
 		return nil, discovery.Errorf(discovery.EINVALID, "path %q is not validly escaped", r.URL.EscapedPath())
 	}
-	inner := r.Clone(context.WithValue(r.Context(), viewerDone{}, true))
+	inner := r.Clone(context.WithValue(r.Context(), answerFillKey{}, fill))
 	inner.URL.Path, inner.URL.RawPath = path, escapedPath
 	inner.RequestURI = inner.URL.RequestURI()
 	return inner, nil
 }
 
-func newFullEnvelope(ctx context.Context, cfg Config, store Store, chain ChainHead, data any) (fullEnvelope, error) {
+func newFullEnvelope(ctx context.Context, cfg Config, store Store, chain ChainHead) (fullEnvelope, error) {
 	head, _, err := store.Head(ctx)
 	if err != nil {
 		return fullEnvelope{}, fmt.Errorf("indexed head: %w", err)
 	}
 	chainHead := chain.ChainHead()
 	return fullEnvelope{
-		Data:                   data,
 		LatestChainBlock:       chainHead,
 		LatestIndexedBlock:     head.Number,
 		LatestChainSlotPlays:   chainHead,
@@ -121,19 +118,34 @@ func newFullEnvelope(ctx context.Context, cfg Config, store Store, chain ChainHe
 	}, nil
 }
 
-// renameClasses gives activity classes their full names, wherever they are.
-func renameClasses(x any) {
-	switch x := x.(type) {
-	case []any:
-		for _, e := range x {
-			renameClasses(e)
+// writeFull answers 200 with data, already JSON, in the full envelope:
+// the bytes encoding/json would write for the envelope with a "data"
+// field first, without decoding the data or scanning it again.
+func writeFull(w http.ResponseWriter, r *http.Request, logger *slog.Logger, data []byte, env fullEnvelope) {
+	rest, err := json.Marshal(env)
+	if err != nil {
+		respondError(w, r, logger, fmt.Errorf("encode full envelope: %w", err))
+		return
+	}
+	rest[0] = ','
+	w.Header()["Content-Type"] = jsonContentType
+	w.WriteHeader(http.StatusOK)
+	for _, b := range [][]byte{[]byte(dataPrefix), data, rest, []byte("\n")} {
+		if _, err := w.Write(b); err != nil {
+			logger.WarnContext(r.Context(), "write answer", "method", r.Method, "path", r.URL.Path, "err", err)
+			return
 		}
-	case map[string]any:
-		if c, ok := x["class"].(string); ok && fullClasses[c] != "" {
-			x["class"] = fullClasses[c]
-		}
-		for _, e := range x {
-			renameClasses(e)
+	}
+}
+
+// fullClassNames gives the activity classes of the answer data points to
+// their full names.
+func fullClassNames(data any) {
+	if acts, ok := data.(*[]activityJSON); ok {
+		for i := range *acts {
+			if c := fullClasses[(*acts)[i].Class]; c != "" {
+				(*acts)[i].Class = c
+			}
 		}
 	}
 }

@@ -114,8 +114,10 @@ func playlistsWithOwners(ctx context.Context, store Store, playlists []discovery
 
 // activityItems loads the tracks and playlists of activities, with their
 // owners: one query per kind. An item gone between the list and this read
-// (deleted by a block in between) is absent from the maps.
-func activityItems(ctx context.Context, store Store, acts []discovery.Activity) (map[int64]trackJSON, map[int64]playlistJSON, error) {
+// (deleted by a block in between) is absent from the maps. The items are
+// pointers so that the viewer fields can be filled in them once they sit
+// in an answer (answerFill).
+func activityItems(ctx context.Context, store Store, acts []discovery.Activity) (map[int64]*trackJSON, map[int64]*playlistJSON, error) {
 	var trackIDs, playlistIDs []int64
 	for _, a := range acts {
 		if a.ItemType == discovery.ItemTrack {
@@ -143,19 +145,21 @@ func activityItems(ctx context.Context, store Store, acts []discovery.Activity) 
 	if err != nil {
 		return nil, nil, err
 	}
-	tj := make(map[int64]trackJSON, len(tracks))
+	tl, tj := make([]trackJSON, len(tracks)), make(map[int64]*trackJSON, len(tracks))
 	for i := range tracks {
-		tj[tracks[i].ID] = newTrackJSON(&tracks[i], owners[tracks[i].OwnerID])
+		tl[i] = newTrackJSON(&tracks[i], owners[tracks[i].OwnerID])
+		tj[tracks[i].ID] = &tl[i]
 	}
-	pj := make(map[int64]playlistJSON, len(playlists))
+	pl, pj := make([]playlistJSON, len(playlists)), make(map[int64]*playlistJSON, len(playlists))
 	for i := range playlists {
-		pj[playlists[i].ID] = newPlaylistJSON(&playlists[i], owners[playlists[i].OwnerID])
+		pl[i] = newPlaylistJSON(&playlists[i], owners[playlists[i].OwnerID])
+		pj[playlists[i].ID] = &pl[i]
 	}
 	return tj, pj, nil
 }
 
 // itemOf returns the loaded item of an activity, or nil.
-func itemOf(a discovery.Activity, tracks map[int64]trackJSON, playlists map[int64]playlistJSON) any {
+func itemOf(a discovery.Activity, tracks map[int64]*trackJSON, playlists map[int64]*playlistJSON) any {
 	if a.ItemType == discovery.ItemTrack {
 		if t, ok := tracks[a.ItemID]; ok {
 			return t

@@ -1,36 +1,51 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
+	"slices"
 
 	"github.com/discovery-node/discovery"
-	"github.com/discovery-node/discovery/internal/api/hashid"
 )
 
 // Viewer fields. With user_id (the viewer), every user in an answer gets
 // does_current_user_follow and does_follow_current_user, and every track
-// and playlist has_current_user_reposted and has_current_user_saved. They
-// are filled after the handler answers, from the JSON it wrote, so every
-// endpoint gets them without knowing about them, with one query per kind
-// of object in the whole answer. Without a viewer, /v1 answers are left as
-// they are and /v1/full answers get the fields as false, as Audius's full
-// API always has them.
+// and playlist has_current_user_reposted and has_current_user_saved.
+// Without a viewer, /v1 answers have none of them and /v1/full answers
+// have them all false, as Audius's full API always has them.
+//
+// The wrappers (withViewer, handleFull) say in the request's context what
+// to fill, and dataHandler fills it on the typed answer before encoding
+// it, with one query per kind of object in the whole answer: an answer to
+// a viewer costs the anonymous answer plus those queries. (They were once
+// filled by decoding the encoded answer into maps and encoding it again,
+// which cost five times the answer itself; viewer_legacy_test.go keeps
+// that way to check this one against.)
 
-// viewerDone marks a request whose viewer fields an outer wrapper fills,
-// so the wrappers inside it leave the answer alone.
-type viewerDone struct{}
+// answerFill is what dataHandler fills in an answer before encoding it.
+type answerFill struct {
+	store  Store
+	viewer int64
+	// hasViewer false sets every viewer field false without asking the
+	// store, as /v1/full answers without user_id.
+	hasViewer bool
+	// full gives activity classes the names of the /v1/full variants.
+	full bool
+}
 
-// withViewer fills the viewer fields of next's answers when the request
-// has a user_id, and answers 400 when that user_id is malformed.
+// answerFillKey is the context key of a request's *answerFill. A request
+// that has one is filled by the wrapper that set it, so the wrappers
+// inside leave it alone; a nil one leaves the answer as the handler made
+// it, which viewer_legacy_test.go asks for.
+type answerFillKey struct{}
+
+// withViewer has next's answers filled with the viewer fields when the
+// request has a user_id, and answers 400 when that user_id is malformed.
 func withViewer(store Store, logger *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Context().Value(viewerDone{}) != nil {
+		if r.Context().Value(answerFillKey{}) != nil {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -43,181 +58,144 @@ func withViewer(store Store, logger *slog.Logger, next http.Handler) http.Handle
 			next.ServeHTTP(w, r)
 			return
 		}
-		held := newHeldAnswer()
-		next.ServeHTTP(held, r.WithContext(context.WithValue(r.Context(), viewerDone{}, true)))
-		data, ok := held.data()
-		if !ok {
-			held.sendTo(w)
-			return
-		}
-		if err := fillViewer(r.Context(), store, data, viewer, true); err != nil {
-			respondError(w, r, logger, err)
-			return
-		}
-		held.copyHeader(w)
-		writeJSON(w, r, logger, http.StatusOK, envelope[any]{Data: data})
+		fill := &answerFill{store: store, viewer: viewer, hasViewer: true}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), answerFillKey{}, fill)))
 	})
 }
 
-// viewerObjects are the users, tracks and playlists of an answer, as the
-// JSON objects to fill, by id.
-type viewerObjects struct {
-	users, tracks, playlists map[int64][]map[string]any
+// answerFillOf returns what the request asks dataHandler to fill, or nil.
+func answerFillOf(r *http.Request) *answerFill {
+	f, _ := r.Context().Value(answerFillKey{}).(*answerFill)
+	return f
 }
 
-// fillViewer sets the viewer fields of every user, track and playlist in
-// data; with hasViewer false it sets them all false without asking the
-// store.
-func fillViewer(ctx context.Context, store Store, data any, viewer int64, hasViewer bool) error {
-	objs := viewerObjects{users: map[int64][]map[string]any{}, tracks: map[int64][]map[string]any{}, playlists: map[int64][]map[string]any{}}
+// fill fills the answer data points to.
+func (f *answerFill) fill(ctx context.Context, data any) error {
+	var objs viewerObjects
 	objs.collect(data)
+	if f.full {
+		fullClassNames(data)
+	}
+	return objs.fill(ctx, f)
+}
+
+// viewerObjects are the users, tracks and playlists of an answer, and
+// their ids.
+type viewerObjects struct {
+	users                          []*userJSON
+	tracks                         []*trackJSON
+	playlists                      []*playlistJSON
+	userIDs, trackIDs, playlistIDs []int64
+}
+
+// collect finds the objects of the answer data points to. Every shape an
+// answer embeds users, tracks or playlists in must be here; the shapes
+// that embed none (ids, favorites, stems) are left out.
+func (v *viewerObjects) collect(data any) {
+	switch d := data.(type) {
+	case *userJSON:
+		v.user(d)
+	case *[]userJSON:
+		for i := range *d {
+			v.user(&(*d)[i])
+		}
+	case *trackJSON:
+		v.track(d)
+	case *[]trackJSON:
+		for i := range *d {
+			v.track(&(*d)[i])
+		}
+	case *[]playlistJSON:
+		for i := range *d {
+			v.playlist(&(*d)[i])
+		}
+	case *[]activityJSON:
+		for i := range *d {
+			v.item((*d)[i].Item)
+		}
+	case *[]feedItemJSON:
+		for i := range *d {
+			v.item((*d)[i].Item)
+		}
+	}
+}
+
+func (v *viewerObjects) user(u *userJSON) {
+	v.users, v.userIDs = append(v.users, u), append(v.userIDs, u.NumericID)
+}
+
+func (v *viewerObjects) track(t *trackJSON) {
+	v.tracks, v.trackIDs = append(v.tracks, t), append(v.trackIDs, t.NumericID)
+	v.user(&t.User)
+}
+
+func (v *viewerObjects) playlist(p *playlistJSON) {
+	v.playlists, v.playlistIDs = append(v.playlists, p), append(v.playlistIDs, p.NumericID)
+	v.user(&p.User)
+}
+
+// item collects the item of an activity, a *trackJSON or *playlistJSON
+// (activityItems).
+func (v *viewerObjects) item(item any) {
+	switch it := item.(type) {
+	case *trackJSON:
+		v.track(it)
+	case *playlistJSON:
+		v.playlist(it)
+	}
+}
+
+// fill sets the viewer fields of every object, asking the store once per
+// kind of object there is.
+func (v *viewerObjects) fill(ctx context.Context, f *answerFill) error {
 	users := discovery.UserRelations{}
 	tracks, playlists := discovery.ItemRelations{}, discovery.ItemRelations{}
-	if hasViewer {
+	if f.hasViewer {
 		var err error
-		if len(objs.users) > 0 {
-			if users, err = store.FollowRelations(ctx, viewer, keys(objs.users)); err != nil {
-				return fmt.Errorf("viewer %d: %w", viewer, err)
+		if len(v.users) > 0 {
+			if users, err = f.store.FollowRelations(ctx, f.viewer, distinct(v.userIDs)); err != nil {
+				return fmt.Errorf("viewer %d: %w", f.viewer, err)
 			}
 		}
-		if len(objs.tracks) > 0 {
-			if tracks, err = store.ItemRelations(ctx, viewer, discovery.ItemTrack, keys(objs.tracks)); err != nil {
-				return fmt.Errorf("viewer %d: %w", viewer, err)
+		if len(v.tracks) > 0 {
+			if tracks, err = f.store.ItemRelations(ctx, f.viewer, discovery.ItemTrack, distinct(v.trackIDs)); err != nil {
+				return fmt.Errorf("viewer %d: %w", f.viewer, err)
 			}
 		}
-		if len(objs.playlists) > 0 {
-			if playlists, err = store.ItemRelations(ctx, viewer, discovery.ItemPlaylist, keys(objs.playlists)); err != nil {
-				return fmt.Errorf("viewer %d: %w", viewer, err)
+		if len(v.playlists) > 0 {
+			if playlists, err = f.store.ItemRelations(ctx, f.viewer, discovery.ItemPlaylist, distinct(v.playlistIDs)); err != nil {
+				return fmt.Errorf("viewer %d: %w", f.viewer, err)
 			}
 		}
 	}
-	for id, list := range objs.users {
-		for _, o := range list {
-			o["does_current_user_follow"] = users.Follows[id]
-			o["does_follow_current_user"] = users.FollowedBy[id]
-		}
+	for _, u := range v.users {
+		id := u.NumericID
+		u.DoesCurrentUserFollow, u.DoesFollowCurrentUser = viewerFlag(users.Follows[id]), viewerFlag(users.FollowedBy[id])
 	}
-	for _, kind := range []struct {
-		objs map[int64][]map[string]any
-		rel  discovery.ItemRelations
-	}{{objs.tracks, tracks}, {objs.playlists, playlists}} {
-		for id, list := range kind.objs {
-			for _, o := range list {
-				o["has_current_user_reposted"] = kind.rel.Reposted[id]
-				o["has_current_user_saved"] = kind.rel.Saved[id]
-			}
-		}
+	for _, t := range v.tracks {
+		id := t.NumericID
+		t.HasCurrentUserReposted, t.HasCurrentUserSaved = viewerFlag(tracks.Reposted[id]), viewerFlag(tracks.Saved[id])
+	}
+	for _, p := range v.playlists {
+		id := p.NumericID
+		p.HasCurrentUserReposted, p.HasCurrentUserSaved = viewerFlag(playlists.Reposted[id]), viewerFlag(playlists.Saved[id])
 	}
 	return nil
 }
 
-// collect walks a decoded answer and files every object that is a user
-// (it has a handle and a follower count), a playlist (a playlist name) or a
-// track (a title and an embedded user), by its hashid.
-func (v viewerObjects) collect(x any) {
-	switch x := x.(type) {
-	case []any:
-		for _, e := range x {
-			v.collect(e)
-		}
-	case map[string]any:
-		if id, ok := objectID(x); ok {
-			_, handle := x["handle"]
-			_, followers := x["follower_count"]
-			_, name := x["playlist_name"]
-			_, title := x["title"]
-			_, user := x["user"].(map[string]any)
-			switch {
-			case handle && followers:
-				v.users[id] = append(v.users[id], x)
-			case name:
-				v.playlists[id] = append(v.playlists[id], x)
-			case title && user:
-				v.tracks[id] = append(v.tracks[id], x)
-			}
-		}
-		for _, e := range x {
-			v.collect(e)
-		}
-	}
+// distinct sorts ids and drops the repeats.
+func distinct(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
-func objectID(o map[string]any) (int64, bool) {
-	s, ok := o["id"].(string)
-	if !ok {
-		return 0, false
-	}
-	id, err := hashid.Decode(s)
-	return id, err == nil
-}
+// The values the viewer fields point to, shared by every answer so that
+// filling them allocates nothing; nothing may write through them.
+var flagTrue, flagFalse = true, false
 
-func keys(m map[int64][]map[string]any) []int64 {
-	out := make([]int64, 0, len(m))
-	for k := range m {
-		out = append(out, k)
+func viewerFlag(b bool) *bool {
+	if b {
+		return &flagTrue
 	}
-	return out
-}
-
-// heldAnswer keeps a handler's answer so it can be rewritten before it is
-// sent.
-type heldAnswer struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func newHeldAnswer() *heldAnswer { return &heldAnswer{header: http.Header{}} }
-
-func (a *heldAnswer) Header() http.Header { return a.header }
-
-func (a *heldAnswer) WriteHeader(status int) {
-	if a.status == 0 {
-		a.status = status
-	}
-}
-
-func (a *heldAnswer) Write(p []byte) (int, error) {
-	if a.status == 0 {
-		a.status = http.StatusOK
-	}
-	return a.body.Write(p)
-}
-
-// data decodes the "data" of a successful JSON answer; ok is false for
-// anything else, which is then sent as it is.
-func (a *heldAnswer) data() (any, bool) {
-	if a.status != http.StatusOK || !strings.HasPrefix(a.header.Get("Content-Type"), "application/json") {
-		return nil, false
-	}
-	dec := json.NewDecoder(bytes.NewReader(a.body.Bytes()))
-	dec.UseNumber()
-	var env map[string]any
-	if err := dec.Decode(&env); err != nil {
-		return nil, false
-	}
-	data, ok := env["data"]
-	return data, ok
-}
-
-// copyHeader sets the held answer's header fields on w, for an answer
-// rewritten from it.
-func (a *heldAnswer) copyHeader(w http.ResponseWriter) {
-	for k, v := range a.header {
-		if k != "Content-Length" {
-			w.Header()[k] = v
-		}
-	}
-}
-
-// sendTo sends the held answer unchanged.
-func (a *heldAnswer) sendTo(w http.ResponseWriter) {
-	for k, v := range a.header {
-		w.Header()[k] = v
-	}
-	if a.status == 0 {
-		a.status = http.StatusOK
-	}
-	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body.Bytes()) // the client is gone; nothing to do
+	return &flagFalse
 }

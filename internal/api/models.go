@@ -40,6 +40,13 @@ type userJSON struct {
 	ProfilePicture        *squareImageJSON `json:"profile_picture,omitempty"`
 	CoverPhoto            *coverPhotoJSON  `json:"cover_photo,omitempty"`
 	ArtistPickTrackID     string           `json:"artist_pick_track_id,omitempty"`
+	// Viewer fields (lists_viewer.go): nil, and so absent, unless the
+	// answer has them.
+	DoesCurrentUserFollow *bool `json:"does_current_user_follow,omitempty"`
+	DoesFollowCurrentUser *bool `json:"does_follow_current_user,omitempty"`
+	// NumericID is the id ID spells, for asking the store about the
+	// viewer without decoding hashids; never sent.
+	NumericID int64 `json:"-"`
 }
 
 // squareImageJSON is the sizes of a profile picture or of artwork.
@@ -80,6 +87,10 @@ type trackJSON struct {
 	FolloweeReposts   []struct{} `json:"followee_reposts"`
 	FolloweeFavorites []struct{} `json:"followee_favorites"`
 	TrackSegments     []struct{} `json:"track_segments"`
+	// Viewer fields and id, as userJSON has them.
+	HasCurrentUserReposted *bool `json:"has_current_user_reposted,omitempty"`
+	HasCurrentUserSaved    *bool `json:"has_current_user_saved,omitempty"`
+	NumericID              int64 `json:"-"`
 }
 
 type remixParentJSON struct {
@@ -109,6 +120,10 @@ type playlistJSON struct {
 	FolloweeReposts   []struct{}         `json:"followee_reposts"`
 	FolloweeFavorites []struct{}         `json:"followee_favorites"`
 	AddedTimestamps   []playlistItemJSON `json:"added_timestamps"`
+	// Viewer fields and id, as userJSON has them.
+	HasCurrentUserReposted *bool `json:"has_current_user_reposted,omitempty"`
+	HasCurrentUserSaved    *bool `json:"has_current_user_saved,omitempty"`
+	NumericID              int64 `json:"-"`
 }
 
 type playlistItemJSON struct {
@@ -143,6 +158,7 @@ func newUserJSON(u *discovery.User) userJSON {
 		PlaylistCount: u.PlaylistCount,
 		AlbumCount:    u.AlbumCount,
 		RepostCount:   u.RepostCount,
+		NumericID:     u.ID,
 	}
 	if u.ProfilePicture != "" {
 		img := squareImage(u.ProfilePicture)
@@ -186,6 +202,7 @@ func newTrackJSON(t *discovery.Track, owner *discovery.User) trackJSON {
 		IsStreamable:  true,
 		RemixOf:       remixParentJSON{Tracks: remixParents(t.RemixOf)},
 		User:          newUserJSON(owner),
+		NumericID:     t.ID,
 
 		FolloweeReposts: []struct{}{}, FolloweeFavorites: []struct{}{}, TrackSegments: []struct{}{},
 	}
@@ -224,6 +241,7 @@ func newPlaylistJSON(p *discovery.Playlist, owner *discovery.User) playlistJSON 
 		TrackCount:       int64(len(p.Tracks)),
 		Access:           accessJSON{Stream: true, Download: true},
 		User:             newUserJSON(owner),
+		NumericID:        p.ID,
 
 		FolloweeReposts: []struct{}{}, FolloweeFavorites: []struct{}{},
 	}

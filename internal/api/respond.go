@@ -71,10 +71,19 @@ func writeJSON[T any](w http.ResponseWriter, r *http.Request, logger *slog.Logge
 }
 
 // dataHandler adapts a function that answers one request with the value for
-// the "data" envelope, or an error to be mapped by respondError.
+// the "data" envelope, or an error to be mapped by respondError. The value
+// is filled as the request asks (answerFill: the viewer fields) before it
+// is encoded.
 func dataHandler[T any](logger *slog.Logger, answer func(r *http.Request) (T, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		data, err := answer(r)
+		if f := answerFillOf(r); f != nil && err == nil {
+			// A copy, so that data itself need not be on the heap for
+			// the answers that are not filled.
+			filled := data
+			err = f.fill(r.Context(), &filled)
+			data = filled
+		}
 		if err != nil {
 			respondError(w, r, logger, err)
 			return
