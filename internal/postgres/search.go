@@ -76,6 +76,9 @@ func find[T any](ctx context.Context, s *Store, kind searchKind, q discovery.Sea
 	if tieredSearch(kind, q, terms) {
 		return findTiered(ctx, s, kind, terms[0], limit, offset, searchWalkCost, scan)
 	}
+	if multiTieredSearch(kind, q, terms) {
+		return findMultiTiered(ctx, s, kind, terms, limit, offset, multiKnobs(kind), scan)
+	}
 	return findRanked(ctx, s, kind, q, terms, limit, offset, scan)
 }
 

@@ -24,13 +24,53 @@ import (
 // popularity and handles the word spells.
 func TestSearchTiers(t *testing.T) {
 	ctx := context.Background()
+	s := tierFixture(ctx, t)
+	defer s.Close()
+	queries := []string{"lo", "lov", "love", "Lové", "lover", "loev", "danc", "dance", "dnace", "dá", "da", "nights", "nihgt", "l", "zz"}
+	pages := []discovery.Page{{Limit: 1}, {Limit: 7}, {Offset: 5, Limit: 10}, {Offset: 40, Limit: 20}, {Offset: 2}, {}}
+	for _, kind := range []searchKind{searchUser, searchTrack, searchPlaylist} {
+		for _, query := range queries {
+			terms, err := s.searchTerms(ctx, kind, query)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tieredSearch(kind, discovery.SearchQuery{Query: query}, terms) {
+				continue
+			}
+			for _, p := range pages {
+				limit, offset, _ := pageArgs(p)
+				want, err := findRanked(ctx, s, kind, discovery.SearchQuery{Query: query}, terms, limit, offset, idScanner(kind))
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, dense := range []float64{0, math.Inf(1), searchWalkCost} {
+					got, err := findTiered(ctx, s, kind, terms[0], limit, offset, dense, idScanner(kind))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !slices.Equal(got, want) {
+						t.Errorf("kind %d %q page %+v walk cost %g: %v, want %v", kind, query, p, dense, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// tierWords are the words of tierFixture's names and titles.
+var tierWords = []string{"love", "lover", "loud", "lost", "dance", "dancer", "danse", "dawn", "night", "nights", "lo", "dá", "Lové"}
+
+// tierFixture opens a store of users, tracks and playlists named with a
+// few of tierWords each, so that words, prefixes and typos all have many
+// documents, with ties of popularity and handles the words spell.
+func tierFixture(ctx context.Context, t *testing.T) *Store {
+	t.Helper()
 	s, err := Open(ctx, pgtest.DSN(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
 	r := rand.New(rand.NewPCG(3, 3))
-	words := []string{"love", "lover", "loud", "lost", "dance", "dancer", "danse", "dawn", "night", "nights", "lo", "dá", "Lové"}
+	words := tierWords
 	phrase := func() string {
 		n := 1 + r.IntN(3)
 		var p []string
@@ -68,37 +108,10 @@ func TestSearchTiers(t *testing.T) {
 	}
 	b := discovery.BlockRef{Number: 1, Hash: common.BigToHash(big.NewInt(1)), Time: 1_700_000_000}
 	if err := s.ApplyBlock(ctx, b, c); err != nil {
+		s.Close()
 		t.Fatal(err)
 	}
-	queries := []string{"lo", "lov", "love", "Lové", "lover", "loev", "danc", "dance", "dnace", "dá", "da", "nights", "nihgt", "l", "zz"}
-	pages := []discovery.Page{{Limit: 1}, {Limit: 7}, {Offset: 5, Limit: 10}, {Offset: 40, Limit: 20}, {Offset: 2}, {}}
-	for _, kind := range []searchKind{searchUser, searchTrack, searchPlaylist} {
-		for _, query := range queries {
-			terms, err := s.searchTerms(ctx, kind, query)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tieredSearch(kind, discovery.SearchQuery{Query: query}, terms) {
-				continue
-			}
-			for _, p := range pages {
-				limit, offset, _ := pageArgs(p)
-				want, err := findRanked(ctx, s, kind, discovery.SearchQuery{Query: query}, terms, limit, offset, idScanner(kind))
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, dense := range []float64{0, math.Inf(1), searchWalkCost} {
-					got, err := findTiered(ctx, s, kind, terms[0], limit, offset, dense, idScanner(kind))
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !slices.Equal(got, want) {
-						t.Errorf("kind %d %q page %+v walk cost %g: %v, want %v", kind, query, p, dense, got, want)
-					}
-				}
-			}
-		}
-	}
+	return s
 }
 
 // idScanner reads the id of a row of a kind's select list.
