@@ -23,11 +23,6 @@ type ListQueries interface {
 	// PlaylistsByID returns the playlists among ids that exist and are not
 	// deleted, private ones included, in the order of ids.
 	PlaylistsByID(ctx context.Context, ids []int64) ([]Playlist, error)
-	// TracksWithOwners is TracksByID with the owner of each track read in
-	// the same query, so a track lookup costs one round trip: owners[i]
-	// owns tracks[i]. A track whose owner is missing from the index (which
-	// the indexer never lets happen) is left out.
-	TracksWithOwners(ctx context.Context, ids []int64) (tracks []Track, owners []User, err error)
 
 	// UserTrackList lists one user's tracks as q selects and orders them,
 	// stems left out. Sorts other than the TrackBy constants are refused

@@ -9,22 +9,12 @@ import (
 	"github.com/discovery-node/discovery"
 )
 
-// handleTrack reads the track and its owner in one query. When that
-// finds nothing, the two lookups it stands for tell a missing track (404)
-// from a missing owner (a fault of the index).
 func handleTrack(store Store, logger *slog.Logger) http.Handler {
 	return dataHandler(logger, func(r *http.Request) (trackJSON, error) {
 		raw := r.PathValue("id")
 		id, err := parseID("track", raw)
 		if err != nil {
 			return trackJSON{}, err
-		}
-		tracks, owners, err := store.TracksWithOwners(r.Context(), []int64{id})
-		if err != nil {
-			return trackJSON{}, fmt.Errorf("get track %d: %w", id, err)
-		}
-		if len(tracks) == 1 {
-			return newTrackJSON(&tracks[0], &owners[0]), nil
 		}
 		t, err := store.GetTrack(r.Context(), id)
 		if err != nil {

@@ -31,8 +31,7 @@ func playlistLists(store Store, logger *slog.Logger) map[string]http.Handler {
 }
 
 // handleBulkTracks answers /v1/tracks?id=..: the live tracks among the ids,
-// in the order asked, unlisted ones included as /v1/tracks/{id} serves them,
-// read with their owners in one query.
+// in the order asked, unlisted ones included as /v1/tracks/{id} serves them.
 func handleBulkTracks(store Store, logger *slog.Logger) http.Handler {
 	return dataHandler(logger, func(r *http.Request) ([]trackJSON, error) {
 		if err := refuseParams(r, "ask by id, or resolve a permalink with /v1/resolve", "permalink", "isrc"); err != nil {
@@ -42,15 +41,11 @@ func handleBulkTracks(store Store, logger *slog.Logger) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		tracks, owners, err := store.TracksWithOwners(r.Context(), ids)
+		tracks, err := store.TracksByID(r.Context(), ids)
 		if err != nil {
 			return nil, fmt.Errorf("get %d tracks: %w", len(ids), err)
 		}
-		out := make([]trackJSON, len(tracks))
-		for i := range tracks {
-			out[i] = newTrackJSON(&tracks[i], &owners[i])
-		}
-		return out, nil
+		return tracksWithOwners(r.Context(), store, tracks)
 	})
 }
 

@@ -38,17 +38,6 @@ func (m memoryLookups) GetTrack(_ context.Context, id int64) (*discovery.Track, 
 	return t, nil
 }
 
-func (m memoryLookups) TracksWithOwners(_ context.Context, ids []int64) ([]discovery.Track, []discovery.User, error) {
-	var tracks []discovery.Track
-	var owners []discovery.User
-	for _, id := range ids {
-		if t, ok := m.tracks[id]; ok && !t.IsDelete && m.users[t.OwnerID] != nil {
-			tracks, owners = append(tracks, *t), append(owners, *m.users[t.OwnerID])
-		}
-	}
-	return tracks, owners, nil
-}
-
 func newMemoryLookups() memoryLookups {
 	m := memoryLookups{users: map[int64]*discovery.User{}, tracks: map[int64]*discovery.Track{}}
 	for _, u := range fixtureUsers {

@@ -175,23 +175,6 @@ func (s ownerlessStore) GetUser(ctx context.Context, id int64) (*discovery.User,
 	return s.Store.GetUser(ctx, id)
 }
 
-// TracksWithOwners leaves out the tracks of the missing user, as a join
-// would.
-func (s ownerlessStore) TracksWithOwners(ctx context.Context, ids []int64) ([]discovery.Track, []discovery.User, error) {
-	if s.fault != nil {
-		return nil, nil, s.fault
-	}
-	tracks, owners, err := s.Store.TracksWithOwners(ctx, ids)
-	var keptTracks []discovery.Track
-	var keptOwners []discovery.User
-	for i := range tracks {
-		if owners[i].ID != s.missing {
-			keptTracks, keptOwners = append(keptTracks, tracks[i]), append(keptOwners, owners[i])
-		}
-	}
-	return keptTracks, keptOwners, err
-}
-
 func TestBrokenIndexIsNotAClientError(t *testing.T) {
 	tests := []struct {
 		name    string

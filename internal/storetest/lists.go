@@ -9,7 +9,6 @@ import (
 
 var listTests = []testCase{
 	{"tracks and playlists by id", testItemsByID},
-	{"tracks with their owners in one query", testTracksWithOwners},
 	{"a user's tracks sorted and filtered", testUserTrackList},
 	{"a user's playlists and albums", testUserPlaylists},
 	{"reposters, savers, mutuals, subscribers", testUserLists},
