@@ -6,9 +6,10 @@ import (
 	"encoding/hex"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/discovery-node/discovery/internal/jsontext"
 )
 
 // The digest is defined by encoding/json: a row hashes as
@@ -101,7 +102,7 @@ func appendBool(b []byte, key string, v bool) []byte {
 }
 
 func appendStr(b []byte, key, v string) []byte {
-	return appendJSONString(append(b, key...), v)
+	return jsontext.AppendString(append(b, key...), v)
 }
 
 // appendHex writes an address or hash as their MarshalText does:
@@ -114,70 +115,3 @@ func appendHex(b []byte, key string, v []byte) []byte {
 func appendAddress(b []byte, key string, a *common.Address) []byte { return appendHex(b, key, a[:]) }
 
 func appendHash(b []byte, key string, h *common.Hash) []byte { return appendHex(b, key, h[:]) }
-
-// jsonSafe is encoding/json's htmlSafeSet: the ASCII bytes written as they
-// are. Marshal escapes <, > and & for HTML.
-var jsonSafe = func() (s [utf8.RuneSelf]bool) {
-	for c := 0x20; c < utf8.RuneSelf; c++ {
-		s[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return s
-}()
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString is encoding/json's appendString with HTML escaping:
-// short escapes for \b \f \n \r \t " and \, \u00XX for the other control
-// bytes and for < > &, \ufffd for each byte of invalid UTF-8, and \u2028
-// and \u2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if jsonSafe[c] {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

@@ -222,19 +222,6 @@ func TestHashRowFallback(t *testing.T) {
 	}
 }
 
-func TestAppendJSONString(t *testing.T) {
-	for _, s := range []string{
-		"", "plain", `"quoted" \ back`, "<a href='x'>&</a>", "\x00\x01\x07\x08\x0b\x0c\x1f\x7f",
-		"\b\f\n\r\t", "line\u2028para\u2029", "\xff\xfe", "a\xc3", "\xe2\x80\xa8", "\xe2\x80",
-		"\xed\xa0\x80", "é日本🎵", "\ufffd", "x\xf0\x9f\x8e",
-	} {
-		want, _ := json.Marshal(s)
-		if got := appendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("appendJSONString(%q) = %s, want %s", s, got, want)
-		}
-	}
-}
-
 // referenceDelta is DigestDelta by its definition, over every table of
 // RowSet by reflection.
 func referenceDelta(t testing.TB, c *Changes) (add, sub Digest) {

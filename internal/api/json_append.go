@@ -2,7 +2,8 @@ package api
 
 import (
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/discovery-node/discovery/internal/jsontext"
 )
 
 // Hand-written JSON for users and tracks, the shapes of every lookup and of
@@ -44,18 +45,18 @@ func appendList[T any](b []byte, list []T, appendOne func(*T, []byte) []byte) []
 }
 
 func (u *userJSON) appendJSON(b []byte) []byte {
-	b = appendString(append(b, `{"id":`...), u.ID)
-	b = appendString(append(b, `,"handle":`...), u.Handle)
-	b = appendString(append(b, `,"name":`...), u.Name)
-	b = appendString(append(b, `,"bio":`...), u.Bio)
-	b = appendString(append(b, `,"location":`...), u.Location)
+	b = jsontext.AppendString(append(b, `{"id":`...), u.ID)
+	b = jsontext.AppendString(append(b, `,"handle":`...), u.Handle)
+	b = jsontext.AppendString(append(b, `,"name":`...), u.Name)
+	b = jsontext.AppendString(append(b, `,"bio":`...), u.Bio)
+	b = jsontext.AppendString(append(b, `,"location":`...), u.Location)
 	b = strconv.AppendBool(append(b, `,"is_verified":`...), u.IsVerified)
 	b = strconv.AppendBool(append(b, `,"is_deactivated":`...), u.IsDeactivated)
 	b = strconv.AppendBool(append(b, `,"is_available":`...), u.IsAvailable)
-	b = appendString(append(b, `,"wallet":`...), u.Wallet)
-	b = appendString(append(b, `,"erc_wallet":`...), u.ERCWallet)
-	b = appendString(append(b, `,"spl_wallet":`...), u.SPLWallet)
-	b = appendString(append(b, `,"spl_usdc_wallet":`...), u.SPLUSDCWallet)
+	b = jsontext.AppendString(append(b, `,"wallet":`...), u.Wallet)
+	b = jsontext.AppendString(append(b, `,"erc_wallet":`...), u.ERCWallet)
+	b = jsontext.AppendString(append(b, `,"spl_wallet":`...), u.SPLWallet)
+	b = jsontext.AppendString(append(b, `,"spl_usdc_wallet":`...), u.SPLUSDCWallet)
 	b = strconv.AppendInt(append(b, `,"follower_count":`...), u.FollowerCount, 10)
 	b = strconv.AppendInt(append(b, `,"followee_count":`...), u.FolloweeCount, 10)
 	b = strconv.AppendInt(append(b, `,"track_count":`...), u.TrackCount, 10)
@@ -77,7 +78,7 @@ func (u *userJSON) appendJSON(b []byte) []byte {
 		b = append(b, '}')
 	}
 	if u.ArtistPickTrackID != "" {
-		b = appendString(append(b, `,"artist_pick_track_id":`...), u.ArtistPickTrackID)
+		b = jsontext.AppendString(append(b, `,"artist_pick_track_id":`...), u.ArtistPickTrackID)
 	}
 	b = appendFlag(b, `,"does_current_user_follow":`, u.DoesCurrentUserFollow)
 	b = appendFlag(b, `,"does_follow_current_user":`, u.DoesFollowCurrentUser)
@@ -110,21 +111,21 @@ func appendOptional(b []byte, name, v string, first bool) []byte {
 		b = append(b, ',')
 	}
 	b = append(append(append(b, '"'), name...), `":`...)
-	return appendString(b, v)
+	return jsontext.AppendString(b, v)
 }
 
 func (t *trackJSON) appendJSON(b []byte) []byte {
-	b = appendString(append(b, `{"id":`...), t.ID)
-	b = appendString(append(b, `,"title":`...), t.Title)
-	b = appendString(append(b, `,"genre":`...), t.Genre)
-	b = appendString(append(b, `,"mood":`...), t.Mood)
-	b = appendString(append(b, `,"tags":`...), t.Tags)
-	b = appendString(append(b, `,"description":`...), t.Description)
-	b = appendString(append(b, `,"release_date":`...), t.ReleaseDate)
+	b = jsontext.AppendString(append(b, `{"id":`...), t.ID)
+	b = jsontext.AppendString(append(b, `,"title":`...), t.Title)
+	b = jsontext.AppendString(append(b, `,"genre":`...), t.Genre)
+	b = jsontext.AppendString(append(b, `,"mood":`...), t.Mood)
+	b = jsontext.AppendString(append(b, `,"tags":`...), t.Tags)
+	b = jsontext.AppendString(append(b, `,"description":`...), t.Description)
+	b = jsontext.AppendString(append(b, `,"release_date":`...), t.ReleaseDate)
 	b = strconv.AppendInt(append(b, `,"duration":`...), t.Duration, 10)
-	b = appendString(append(b, `,"track_cid":`...), t.TrackCID)
+	b = jsontext.AppendString(append(b, `,"track_cid":`...), t.TrackCID)
 	b = t.Artwork.appendJSON(append(b, `,"artwork":`...))
-	b = appendString(append(b, `,"permalink":`...), t.Permalink)
+	b = jsontext.AppendString(append(b, `,"permalink":`...), t.Permalink)
 	b = strconv.AppendInt(append(b, `,"repost_count":`...), t.RepostCount, 10)
 	b = strconv.AppendInt(append(b, `,"favorite_count":`...), t.FavoriteCount, 10)
 	b = strconv.AppendInt(append(b, `,"play_count":`...), t.PlayCount, 10)
@@ -133,7 +134,7 @@ func (t *trackJSON) appendJSON(b []byte) []byte {
 	b = strconv.AppendBool(append(b, `,"is_original_available":`...), t.IsOriginalAvailable)
 	b = strconv.AppendBool(append(b, `,"is_streamable":`...), t.IsStreamable)
 	b = appendList(append(b, `,"remix_of":{"tracks":`...), t.RemixOf.Tracks, func(e *trackElementJSON, b []byte) []byte {
-		return append(appendString(append(b, `{"parent_track_id":`...), e.ParentTrackID), '}')
+		return append(jsontext.AppendString(append(b, `{"parent_track_id":`...), e.ParentTrackID), '}')
 	})
 	b = t.User.appendJSON(append(b, `},"user":`...))
 	b = appendList(append(b, `,"followee_reposts":`...), t.FolloweeReposts, appendEmpty)
@@ -145,59 +146,3 @@ func (t *trackJSON) appendJSON(b []byte) []byte {
 }
 
 func appendEmpty(_ *struct{}, b []byte) []byte { return append(b, "{}"...) }
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string exactly as encoding/json does
-// with HTML escaping: <, > and & as \u00XX, control characters escaped,
-// invalid UTF-8 as \ufffd, and U+2028 and U+2029 escaped.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}

@@ -89,19 +89,3 @@ func TestAppendedJSONIsEncodingJSON(t *testing.T) {
 		t.Error("playlists claim a hand-written encoding they do not have")
 	}
 }
-
-// FuzzAppendString checks string escaping against encoding/json.
-func FuzzAppendString(f *testing.F) {
-	for _, s := range []string{"", "plain", "<&>", "\u2028", "\xff", "a\x00b", `"\`} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("%q: got %s, want %s", s, got, want)
-		}
-	})
-}
