@@ -163,8 +163,11 @@ func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) e
 	if err := checkExtends(bcs[0].Block, h.BlockRef, ok); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err := prepareSearch(ctx, tx, ok, bcs); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+	settled := s.searchSettled.Load()
+	if !settled {
+		if settled, err = prepareSearch(ctx, tx, ok, bcs); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	var digest discovery.Digest // of the empty state
 	if ok {
@@ -191,6 +194,9 @@ func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) e
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	if settled {
+		s.searchSettled.Store(true)
 	}
 	return nil
 }

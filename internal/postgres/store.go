@@ -14,6 +14,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -30,6 +31,11 @@ var _ discovery.Store = (*Store)(nil)
 type Store struct {
 	pool      *pgxpool.Pool
 	closeOnce sync.Once
+	// searchSettled is set once this writer has seen the search documents
+	// kept by their triggers in a store with blocks; from then on no run
+	// asks again (search_defer.go). A second writer that empties the
+	// store and backfills it again is not supported.
+	searchSettled atomic.Bool
 }
 
 //go:embed migrations/*.sql

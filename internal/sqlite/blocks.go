@@ -108,8 +108,11 @@ func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) e
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	if err := prepareSearch(ctx, tx, ok, bcs); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
+	settled := s.searchSettled.Load()
+	if !settled {
+		if settled, err = prepareSearch(ctx, tx, ok, bcs); err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
 	}
 	var digest discovery.Digest // of the empty state
 	if ok {
@@ -128,6 +131,9 @@ func (s *Store) ApplyBlocks(ctx context.Context, bcs []discovery.BlockChanges) e
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit: %w", what, err)
+	}
+	if settled {
+		s.searchSettled.Store(true)
 	}
 	return nil
 }

@@ -57,20 +57,23 @@ func allFinal(bcs []discovery.BlockChanges) bool {
 // prepareSearch decides, inside a run's transaction, whether the run's
 // writes keep the search documents: it defers them for a run of final
 // blocks into an empty store (indexed is false), and ends a deferral before
-// a run that holds a block that may be reverted.
-func prepareSearch(ctx context.Context, tx *sql.Tx, indexed bool, bcs []discovery.BlockChanges) error {
+// a run that holds a block that may be reverted. settled says that after
+// the run the documents are kept by the triggers for good: a deferral
+// starts only in an empty store, so the writer need not ask again
+// (Store.searchSettled).
+func prepareSearch(ctx context.Context, tx *sql.Tx, indexed bool, bcs []discovery.BlockChanges) (settled bool, err error) {
 	deferred, err := searchDeferred(ctx, tx)
 	if err != nil {
-		return err
+		return false, err
 	}
 	final := allFinal(bcs)
 	switch {
 	case !deferred && !indexed && final:
-		return deferSearch(ctx, tx)
+		return false, deferSearch(ctx, tx)
 	case deferred && !final:
-		return rebuildSearch(ctx, tx)
+		return true, rebuildSearch(ctx, tx)
 	}
-	return nil
+	return !deferred, nil
 }
 
 func searchDeferred(ctx context.Context, tx *sql.Tx) (bool, error) {
@@ -160,5 +163,6 @@ func (s *Store) FinishDeferred(ctx context.Context) (bool, error) {
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("finish deferred search: commit: %w", err)
 	}
+	s.searchSettled.Store(true)
 	return true, nil
 }

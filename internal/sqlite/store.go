@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"net/url"
 	"strings"
+	"sync/atomic"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
@@ -30,6 +31,10 @@ var _ discovery.Store = (*Store)(nil)
 type Store struct {
 	w *sql.DB // the single writer connection
 	r *sql.DB // read-only connections
+	// searchSettled is set once the writer has seen the search documents
+	// kept by their triggers in a store with blocks; from then on no run
+	// asks again (search_defer.go).
+	searchSettled atomic.Bool
 }
 
 //go:embed migrations/*.sql
