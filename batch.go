@@ -33,6 +33,18 @@ type BlockChanges struct {
 	Final bool
 }
 
+// AllFinal reports whether every block of a run is final: only such a run
+// may be written without what a revert needs (a store's deferred search
+// documents, for one).
+func AllFinal(bcs []BlockChanges) bool {
+	for _, bc := range bcs {
+		if !bc.Final {
+			return false
+		}
+	}
+	return true
+}
+
 // RowKeys names rows to read together, so a batch of blocks can fetch what
 // its actions will look at in one round trip rather than one query per
 // action.

@@ -270,6 +270,10 @@ type ContentQueries interface {
 	Following(ctx context.Context, userID int64, p Page) ([]User, error)
 	UserTracks(ctx context.Context, userID int64, p Page) ([]Track, error)
 	GetTrack(ctx context.Context, id int64) (*Track, error)
+	// GetTrackWithOwner is GetTrack with the track's owner, read at once
+	// (every track answer embeds its owner). owner is nil, with no error,
+	// when the index lacks the owner's row.
+	GetTrackWithOwner(ctx context.Context, id int64) (t *Track, owner *User, err error)
 	GetPlaylist(ctx context.Context, id int64) (*Playlist, error)
 	RejectedActions(ctx context.Context, p Page) ([]RejectedAction, error)
 }

@@ -84,5 +84,6 @@ func addNodeFlags(f *flags, cfg *nodeConfig, logLevel *string, trendingEvery tim
 	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
 	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
 	addAnswerCacheFlag(f, &cfg.answerCacheBytes)
+	addPprofFlag(f, &cfg.pprofListen)
 	f.duration(&cfg.trendingEvery, "trending-every", "DISCOVERY_TRENDING_EVERY", trendingEvery, "how often trending is recomputed when the head moved")
 }

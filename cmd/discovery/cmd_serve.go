@@ -32,6 +32,7 @@ type serveConfig struct {
 	trustProxy       bool
 	cacheMaxAge      time.Duration
 	answerCacheBytes int64
+	pprofListen      string
 	// headEvery is how often the indexed head is read for /health_check,
 	// which has no chain node to ask.
 	headEvery time.Duration
@@ -56,6 +57,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	f.bool(&cfg.trustProxy, "trust-proxy", "DISCOVERY_TRUST_PROXY", false, "take the client address from the last X-Forwarded-For entry (only behind a proxy that sets it)")
 	f.duration(&cfg.cacheMaxAge, "cache-max-age", "DISCOVERY_CACHE_MAX_AGE", 5*time.Second, "Cache-Control max-age of successful API answers")
 	addAnswerCacheFlag(f, &cfg.answerCacheBytes)
+	addPprofFlag(f, &cfg.pprofListen)
 	f.duration(&cfg.headEvery, "head-every", "DISCOVERY_HEAD_EVERY", 2*time.Second, "how often the indexed head is read, as the chain head /health_check compares it with")
 	if err := f.parse(args); err != nil {
 		return err
@@ -98,7 +100,7 @@ const minAnswerCacheBytes = 1 << 20
 // command that serves the API.
 func addAnswerCacheFlag(f *flags, p *int64) {
 	f.int64(p, "answer-cache-bytes", "DISCOVERY_ANSWER_CACHE_BYTES", defaultAnswerCacheBytes,
-		"bytes of finished trending answers kept per indexed head, so one computation per block serves every client; 0 for no cache")
+		"bytes of finished trending answers kept per indexed head, so one computation per block serves every client; with it, signed-in trending requests also share the ranked page and read only their viewer fields; 0 for neither")
 }
 
 func validateAnswerCacheBytes(n int64) error {
@@ -116,6 +118,9 @@ func (c serveConfig) validate() error {
 		return fmt.Errorf("--rate-limit and --rate-burst cannot be negative")
 	}
 	if err := validateAnswerCacheBytes(c.answerCacheBytes); err != nil {
+		return err
+	}
+	if err := validatePprofListen(c.pprofListen); err != nil {
 		return err
 	}
 	if c.headEvery <= 0 {
@@ -174,10 +179,16 @@ func serveIndex(ctx context.Context, logger *slog.Logger, stdout io.Writer, stor
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	pln, err := listenPprof(cfg.pprofListen)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	logger.Info("serving an existing index", "addr", ln.Addr().String(), "head", head.Load())
 
 	g, gctx := errgroup.WithContext(ctx)
+	servePprof(gctx, g, logger, pln)
 	g.Go(func() error {
 		t := time.NewTicker(cfg.headEvery)
 		defer t.Stop()

@@ -98,21 +98,28 @@ func (p *proc) stop() error {
 // get fetches path and decodes the JSON answer; it returns the status code.
 func (p *proc) get(t *testing.T, path string, into any) int {
 	t.Helper()
-	resp, err := http.Get(p.base + path)
-	if err != nil {
-		t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("GET %s: read body: %v", path, err)
-	}
+	code, body := fetch(t, p.base+path)
 	if into != nil {
-		if err := json.Unmarshal(body, into); err != nil {
+		if err := json.Unmarshal([]byte(body), into); err != nil {
 			t.Fatalf("GET %s: %v in %s", path, err, body)
 		}
 	}
-	return resp.StatusCode
+	return code
+}
+
+// fetch GETs url and returns the status code and the body.
+func fetch(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", url, err)
+	}
+	return resp.StatusCode, string(b)
 }
 
 // eventually polls cond until it holds, failing the test after a generous

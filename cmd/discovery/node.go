@@ -64,6 +64,8 @@ type nodeConfig struct {
 	trendingEvery  time.Duration
 	// answerCacheBytes bounds the API's per-head answer cache (0: none).
 	answerCacheBytes int64
+	// pprofListen is where Go's profiles are served ("": nowhere).
+	pprofListen string
 }
 
 // serveNode follows the chain behind the endpoints rcs (tried in order, with
@@ -142,11 +144,17 @@ func serveNode(ctx context.Context, logger *slog.Logger, stdout io.Writer, store
 		return fmt.Errorf("listen on %s: %w", cfg.listen, err)
 	}
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	pln, err := listenPprof(cfg.pprofListen)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	logger.Info("serving", "addr", ln.Addr().String(), "contract", cfg.contract.Hex(), "plays", cfg.plays.Hex(),
 		"verifier", cfg.verifier.Hex(), "ipfs_sources", len(cfg.ipfs))
 
 	g, gctx := errgroup.WithContext(ctx)
+	servePprof(gctx, g, logger, pln)
 	g.Go(func() error { return f.Run(gctx) })
 	g.Go(func() error {
 		return finishDeferred(gctx, logger.With("component", "store"), store, reg, caughtUp(store, f, cfg.healthyBlockDiff), deferredPoll)
@@ -352,6 +360,9 @@ func (c nodeConfig) validate() error {
 		return fmt.Errorf("--rate-limit and --rate-burst cannot be negative")
 	}
 	if err := validateAnswerCacheBytes(c.answerCacheBytes); err != nil {
+		return err
+	}
+	if err := validatePprofListen(c.pprofListen); err != nil {
 		return err
 	}
 	if c.trendingEvery < time.Second {

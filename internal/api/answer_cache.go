@@ -2,8 +2,6 @@ package api
 
 import (
 	"container/list"
-	"crypto/sha256"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -264,8 +262,7 @@ func cacheable(a *answer, cacheControl string) bool {
 // pays, its gzipped body.
 func newCachedAnswer(k answerKey, a *answer, logger *slog.Logger) *cachedAnswer {
 	body := append([]byte(nil), a.body.Bytes()...)
-	sum := sha256.Sum256(body)
-	c := &cachedAnswer{key: k, header: a.header.Clone(), body: body, tag: hex.EncodeToString(sum[:16])}
+	c := &cachedAnswer{key: k, header: a.header.Clone(), body: body, tag: bodyTag(body)}
 	if isCompressible(c.header.Get("Content-Type")) {
 		c.header.Add("Vary", "Accept-Encoding")
 		if len(body) >= minGzipSize {

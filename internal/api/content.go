@@ -16,13 +16,12 @@ func handleTrack(store Store, logger *slog.Logger) http.Handler {
 		if err != nil {
 			return trackJSON{}, err
 		}
-		t, err := store.GetTrack(r.Context(), id)
+		t, owner, err := store.GetTrackWithOwner(r.Context(), id)
 		if err != nil {
 			return trackJSON{}, notFoundAs("track", raw, fmt.Errorf("get track %d: %w", id, err))
 		}
-		owner, err := ownerOf(r.Context(), store, t.OwnerID)
-		if err != nil {
-			return trackJSON{}, fmt.Errorf("track %d: %w", id, err)
+		if owner == nil {
+			return trackJSON{}, missingOwner(t.OwnerID, nil)
 		}
 		return newTrackJSON(t, owner), nil
 	})
@@ -49,13 +48,18 @@ func handlePlaylist(store Store, logger *slog.Logger) http.Handler {
 	})
 }
 
-// ownerOf loads the owner of a track or playlist. A missing owner is a fault
-// of the index, not of the request, so it is reported as internal rather
-// than "not found".
+// missingOwner is the error of an entity whose owner the index lacks: the
+// index is inconsistent, which is the server's fault, not the client's, so
+// it is reported as internal rather than "not found".
+func missingOwner(ownerID int64, err error) error {
+	return &discovery.Error{Code: discovery.EINTERNAL, Message: fmt.Sprintf("owner %d is missing from the index", ownerID), Err: err}
+}
+
+// ownerOf loads the owner of a track or playlist.
 func ownerOf(ctx context.Context, store Store, ownerID int64) (*discovery.User, error) {
 	owner, err := store.GetUser(ctx, ownerID)
 	if discovery.ErrorCode(err) == discovery.ENOTFOUND {
-		return nil, &discovery.Error{Code: discovery.EINTERNAL, Message: fmt.Sprintf("owner %d is missing from the index", ownerID), Err: err}
+		return nil, missingOwner(ownerID, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get owner %d: %w", ownerID, err)

@@ -3,8 +3,6 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -14,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cespare/xxhash/v2"
 	"github.com/klauspost/compress/gzip"
 )
 
@@ -164,8 +163,7 @@ func (a *answer) send(w http.ResponseWriter, r *http.Request, logger *slog.Logge
 	body := a.body.Bytes()
 	var tag string
 	if a.status == http.StatusOK && len(body) > 0 && a.header.Get("ETag") == "" {
-		sum := sha256.Sum256(body)
-		tag = hex.EncodeToString(sum[:16])
+		tag = bodyTag(body)
 	}
 	compressible := isCompressible(a.header.Get("Content-Type")) && a.header.Get("Content-Encoding") == ""
 	if compressible {
@@ -210,6 +208,16 @@ func (a *answer) send(w http.ResponseWriter, r *http.Request, logger *slog.Logge
 	if _, err := w.Write(body); err != nil {
 		logger.DebugContext(r.Context(), "write answer", "path", r.URL.Path, "err", err)
 	}
+}
+
+// bodyTag is the hash an answer's ETag is made of. It tells versions of
+// one URL's answer apart, which a 64-bit hash does with a chance of a
+// collision far below anything observable; it is no security boundary (a
+// client only learns whether its copy is current). xxhash rather than
+// SHA-256: the hash ran over every answer, and on a page of 100 users
+// SHA-256 was 7% of the server's CPU.
+func bodyTag(body []byte) string {
+	return strconv.FormatUint(xxhash.Sum64(body), 16)
 }
 
 // quoteTag makes the ETag of a representation. The gzipped one is another

@@ -6,7 +6,7 @@ import (
 )
 
 // addRoutes is the whole API surface in one place.
-func addRoutes(mux *http.ServeMux, cfg Config, store Store, chain ChainHead, logger *slog.Logger) {
+func addRoutes(mux *http.ServeMux, cfg Config, store Store, chain ChainHead, pages *trendingPages, logger *slog.Logger) {
 	mux.Handle("GET /health_check", handleHealthCheck(cfg, store, chain, logger))
 
 	addSearchRoutes(mux, store, logger) // /v1/users, /v1/tracks and /v1/playlists search
@@ -18,7 +18,7 @@ func addRoutes(mux *http.ServeMux, cfg Config, store Store, chain ChainHead, log
 	mux.Handle("GET /v1/playlists/{id}", withViewer(store, logger, handlePlaylist(store, logger)))
 
 	mux.Handle("GET /v1/resolve", handleResolve(store, logger))
-	addTrendingRoutes(mux, store, logger)
+	addTrendingRoutes(mux, store, pages, logger)
 	addOpenAPIRoutes(mux)
 
 	mux.Handle("/", handleNoRoute(logger))

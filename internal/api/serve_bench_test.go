@@ -38,6 +38,14 @@ func (m memoryLookups) GetTrack(_ context.Context, id int64) (*discovery.Track, 
 	return t, nil
 }
 
+func (m memoryLookups) GetTrackWithOwner(ctx context.Context, id int64) (*discovery.Track, *discovery.User, error) {
+	t, err := m.GetTrack(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, m.users[t.OwnerID], nil
+}
+
 func newMemoryLookups() memoryLookups {
 	m := memoryLookups{users: map[int64]*discovery.User{}, tracks: map[int64]*discovery.Track{}}
 	for _, u := range fixtureUsers {

@@ -83,10 +83,10 @@ func NewServer(cfg Config, store Store, chain ChainHead, logger *slog.Logger) ht
 
 // newServer is NewServer, with the answer cache it uses (nil for none).
 func newServer(cfg Config, store Store, chain ChainHead, logger *slog.Logger) (http.Handler, *answerCache) {
-	mux := http.NewServeMux()
-	addRoutes(mux, cfg, store, chain, logger)
 	m := newMetrics(cfg.Registerer, logger)
 	cache := newAnswerCache(cfg.AnswerCacheBytes, sharedRoutes(sharedAnswerRoutes), store, m, logger)
+	mux := http.NewServeMux()
+	addRoutes(mux, cfg, store, chain, newTrendingPages(cache), logger)
 	// Innermost first; middleware.go says why in this order.
 	var h http.Handler = mux
 	h = finishAnswers(answerOptions{timeout: cfg.RequestTimeout, cacheMaxAge: cfg.CacheMaxAge, cache: cache, metrics: m, logger: logger}, h)

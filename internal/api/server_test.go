@@ -175,6 +175,21 @@ func (s ownerlessStore) GetUser(ctx context.Context, id int64) (*discovery.User,
 	return s.Store.GetUser(ctx, id)
 }
 
+func (s ownerlessStore) GetTrackWithOwner(ctx context.Context, id int64) (*discovery.Track, *discovery.User, error) {
+	t, err := s.Store.GetTrack(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	owner, err := s.GetUser(ctx, t.OwnerID)
+	if discovery.ErrorCode(err) == discovery.ENOTFOUND {
+		return t, nil, nil // as the stores report an owner the index lacks
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, owner, nil
+}
+
 func TestBrokenIndexIsNotAClientError(t *testing.T) {
 	tests := []struct {
 		name    string

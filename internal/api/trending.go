@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -44,13 +45,15 @@ var sharedAnswerRoutes = []string{"/v1/tracks/trending", "/v1/tracks/trending/id
 // addTrendingRoutes adds the trending endpoints, wrapped in withViewer so
 // user_id fills the viewer fields; their /v1/full variants come with
 // every other endpoint's (addListRoutes).
-func addTrendingRoutes(mux *http.ServeMux, store Store, logger *slog.Logger) {
-	mux.Handle("GET /v1/tracks/trending", withViewer(store, logger, handleTrendingTracks(store, logger)))
+func addTrendingRoutes(mux *http.ServeMux, store Store, pages *trendingPages, logger *slog.Logger) {
+	mux.Handle("GET /v1/tracks/trending", withViewer(store, logger, handleTrendingTracks(store, pages, logger)))
 	mux.Handle("GET /v1/tracks/trending/ids", withViewer(store, logger, handleTrendingTrackIDs(store, logger)))
 	mux.Handle("GET /v1/playlists/trending", withViewer(store, logger, handleTrendingPlaylists(store, logger)))
 }
 
-func handleTrendingTracks(store Store, logger *slog.Logger) http.Handler {
+// handleTrendingTracks answers a page of the ranking with the tracks'
+// owners, from pages when it holds it.
+func handleTrendingTracks(store Store, pages *trendingPages, logger *slog.Logger) http.Handler {
 	return dataHandler(logger, func(r *http.Request) ([]trackJSON, error) {
 		window, err := trendingWindowOf(r)
 		if err != nil {
@@ -61,15 +64,18 @@ func handleTrendingTracks(store Store, logger *slog.Logger) http.Handler {
 			return nil, err
 		}
 		q := discovery.TrendingTrackQuery{Window: window, Genre: r.URL.Query().Get("genre"), Page: page}
-		ranked, err := store.TrendingTracks(r.Context(), q)
-		if err != nil {
-			return nil, fmt.Errorf("trending tracks %s: %w", window, err)
-		}
-		tracks := make([]discovery.Track, len(ranked))
-		for i := range ranked {
-			tracks[i] = ranked[i].Track
-		}
-		return tracksWithOwners(r.Context(), store, tracks)
+		return pages.get(r.Context(), trendingPageKey{window: q.Window, genre: q.Genre, page: q.Page},
+			func(ctx context.Context) ([]trackJSON, error) {
+				ranked, err := store.TrendingTracks(ctx, q)
+				if err != nil {
+					return nil, fmt.Errorf("trending tracks %s: %w", window, err)
+				}
+				tracks := make([]discovery.Track, len(ranked))
+				for i := range ranked {
+					tracks[i] = ranked[i].Track
+				}
+				return tracksWithOwners(ctx, store, tracks)
+			})
 	})
 }
 

@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/discovery-node/discovery/internal/synth"
@@ -191,9 +193,22 @@ type run struct {
 	rpcBefore synth.ServerStats
 }
 
-// startRun makes a database and starts discovery on it, following rpcURL.
+// startRun makes a database and starts discovery on it, following the
+// synth server at rpcURL from block 0.
 func startRun(ctx context.Context, t *Target, rpcURL string, o RunOptions, name string) (*run, error) {
 	cfg := t.Chain.Config()
+	before := t.Server.Stats() // nothing asks the server until discovery starts
+	r, err := startDiscoveryRun(ctx, rpcURL, cfg.EntityManager, cfg.Plays, 0, o, name)
+	if err != nil {
+		return nil, err
+	}
+	r.rpcBefore = before
+	return r, nil
+}
+
+// startDiscoveryRun makes a database for o.Store and starts `discovery
+// run` on it, following rpcURL from block from with every validation on.
+func startDiscoveryRun(ctx context.Context, rpcURL string, entityManager, plays common.Address, from uint64, o RunOptions, name string) (*run, error) {
 	r := &run{pgAdmin: o.PGAdmin}
 	var dsn string
 	switch o.Store {
@@ -209,9 +224,9 @@ func startRun(ctx context.Context, t *Target, rpcURL string, o RunOptions, name 
 	}
 	args := append([]string{"run",
 		"--rpc", rpcURL,
-		"--contract", cfg.EntityManager.Hex(),
-		"--plays-contract", cfg.Plays.Hex(),
-		"--from-block", "0",
+		"--contract", entityManager.Hex(),
+		"--plays-contract", plays.Hex(),
+		"--from-block", strconv.FormatUint(from, 10),
 		"--db", dsn,
 		"--id-offsets", "none",
 		"--skip-sync-wait",
@@ -219,7 +234,6 @@ func startRun(ctx context.Context, t *Target, rpcURL string, o RunOptions, name 
 		"--log-level", "warn",
 	}, o.Args...)
 	r.command = o.Discovery + " " + strings.Join(args, " ")
-	r.rpcBefore = t.Server.Stats()
 	r.base = r.mark()
 	p, err := startDiscovery(ctx, o.Discovery, args, filepath.Join(o.WorkDir, name+".log"))
 	if err != nil {

@@ -3,6 +3,7 @@ package benchtest
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -13,7 +14,16 @@ import (
 	"github.com/discovery-node/discovery/internal/synth"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv("BENCHTEST_ANON_CHILD") == "1" {
+		if err := anonChild(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // openers make a new, empty store of each kind for a test or benchmark.
 var openers = []struct {

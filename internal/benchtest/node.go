@@ -2,11 +2,6 @@ package benchtest
 
 import (
 	"context"
-	"fmt"
-	"path/filepath"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -40,7 +35,7 @@ func BackfillNode(ctx context.Context, c NodeChain, o RunOptions, name string) (
 		return nil, err
 	}
 	defer counter.close()
-	run, err := startNodeRun(ctx, c, counter.url, o, name)
+	run, err := startDiscoveryRun(ctx, counter.url, c.EntityManager, c.Plays, c.FromBlock, o, name)
 	if err != nil {
 		return nil, err
 	}
@@ -54,43 +49,5 @@ func BackfillNode(ctx context.Context, c NodeChain, o RunOptions, name string) (
 		r.BlocksPerSec = float64(r.Indexed-c.FromBlock+1) / r.Wall.Seconds()
 	}
 	r.RPCRequests, r.RPCCalls, r.RPCBytes = counter.requests.Load(), counter.calls.Load(), counter.bytes.Load()
-	return r, nil
-}
-
-// startNodeRun makes a database and starts discovery on it, following
-// rpcURL from c.FromBlock.
-func startNodeRun(ctx context.Context, c NodeChain, rpcURL string, o RunOptions, name string) (*run, error) {
-	r := &run{pgAdmin: o.PGAdmin}
-	var dsn string
-	switch o.Store {
-	case "sqlite":
-		dsn = "sqlite:" + filepath.Join(o.WorkDir, name+".db")
-	case "postgres":
-		var err error
-		if r.dbName, dsn, err = createDatabase(ctx, o.PGAdmin, name); err != nil {
-			return nil, err
-		}
-	default:
-		return nil, fmt.Errorf("store %q: want sqlite or postgres", o.Store)
-	}
-	args := append([]string{"run",
-		"--rpc", rpcURL,
-		"--contract", c.EntityManager.Hex(),
-		"--plays-contract", c.Plays.Hex(),
-		"--from-block", strconv.FormatUint(c.FromBlock, 10),
-		"--db", dsn,
-		"--id-offsets", "none",
-		"--skip-sync-wait",
-		"--listen", "127.0.0.1:0",
-		"--log-level", "warn",
-	}, o.Args...)
-	r.command = o.Discovery + " " + strings.Join(args, " ")
-	r.base = r.mark()
-	p, err := startDiscovery(ctx, o.Discovery, args, filepath.Join(o.WorkDir, name+".log"))
-	if err != nil {
-		r.dropDatabase()
-		return nil, err
-	}
-	r.proc, r.api, r.startup = p, newAPIClient(p.api), time.Since(p.started)
 	return r, nil
 }

@@ -23,6 +23,8 @@ type process struct {
 	exited  chan struct{}
 	waitErr error
 	logPath string
+	// anon keeps the peak of the process's own memory over its life.
+	anon *anonWatch
 }
 
 var listeningRE = regexp.MustCompile(`listening on (http://\S+)`)
@@ -47,6 +49,7 @@ func startDiscovery(ctx context.Context, bin string, args []string, logPath stri
 		logf.Close()
 		return nil, fmt.Errorf("starting %s: %w", bin, err)
 	}
+	p.anon = watchAnon(cmd.Process.Pid)
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(out)

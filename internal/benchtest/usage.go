@@ -10,7 +10,14 @@ import (
 // shares the machine with what it measures, and other work may too; the
 // figures say how much of each there was.
 type Usage struct {
-	PeakRSS     int64         `json:"peak_rss_bytes"`  // discovery's VmHWM, over its whole life
+	// PeakRSS is discovery's VmHWM over its whole life: its own memory
+	// and the file pages it mapped (its code; with SQLite, pages of the
+	// database file the readers map, which are the file cache's).
+	PeakRSS int64 `json:"peak_rss_bytes"`
+	// PeakAnon is the highest RssAnon sampled (every AnonEvery) from its
+	// start: its own memory alone, Go's heap, stacks and SQLite's page
+	// caches. 0 when it could not be sampled.
+	PeakAnon    int64         `json:"peak_anon_bytes"`
 	CPU         time.Duration `json:"cpu_ns"`          // discovery's user+system time in the span
 	PostgresCPU time.Duration `json:"postgres_cpu_ns"` // its PostgreSQL backends'
 	// HarnessCPU is this process's: the synth server answering, the
@@ -51,6 +58,7 @@ func (r *run) usage() (Usage, error) {
 	if u.PeakRSS, err = procStatus(pid, "VmHWM"); err != nil {
 		return u, err
 	}
+	u.PeakAnon = r.proc.anon.finish()
 	cpu, err := procCPU(pid)
 	if err != nil {
 		return u, err

@@ -64,14 +64,22 @@ func (f *Follower) startReadAhead(ctx context.Context, to, final uint64) {
 // fewer when recent blocks were dense, so that a run holds about
 // Config.MaxRunLogs logs. Memory and the size of one transaction follow the
 // logs, not the blocks: a hundred blocks of a quiet chain are a few logs, a
-// hundred of a busy one fifty thousand.
+// hundred of a busy one fifty thousand. Until a run has shown how dense
+// the blocks are, runs are of probeBlocks.
 func (f *Follower) runBlocks() uint64 {
 	if f.logsPerBlock <= 0 {
-		return f.cfg.BatchSize
+		return min(probeBlocks, f.cfg.BatchSize)
 	}
 	n := uint64(float64(f.cfg.MaxRunLogs) / f.logsPerBlock)
 	return max(1, min(n, f.cfg.BatchSize))
 }
+
+// probeBlocks is the size of the first run, whose blocks' density is not
+// known yet. A full --batch-size of dense blocks was the largest run of a
+// backfill, four times --max-run-logs: on a synthetic chain of 50-500
+// logs a block it set the process's peak memory (RssAnon 200 MB, against
+// 116 MB when the first run was 25 blocks, at the same speed).
+const probeBlocks = 10
 
 // observeRun updates the density runBlocks sizes runs by: a moving
 // average of logs per block, weighted towards recent runs.

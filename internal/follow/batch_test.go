@@ -120,8 +120,8 @@ func (c denseChain) Blocks(ctx context.Context, from, to uint64) ([]discovery.Bl
 }
 
 // TestRunsShrinkOnDenseBlocks checks runs are sized by logs: blocks of 30
-// logs with MaxRunLogs 100 go three at a time after the first run shows
-// the density, whatever BatchSize allows.
+// logs with MaxRunLogs 100 go three at a time after the first run, of 10
+// blocks, shows the density, whatever BatchSize allows.
 func TestRunsShrinkOnDenseBlocks(t *testing.T) {
 	chain := denseChain{newScriptedChain(40), 30}
 	sink := &batchSink{recordingSink: &recordingSink{}}
@@ -131,8 +131,8 @@ func TestRunsShrinkOnDenseBlocks(t *testing.T) {
 	for _, run := range sink.runs {
 		sizes = append(sizes, len(run))
 	}
-	if len(sizes) == 0 || sizes[0] != 20 {
-		t.Fatalf("run sizes %v: want a first run of BatchSize (20), before the density is known", sizes)
+	if len(sizes) == 0 || sizes[0] != 10 {
+		t.Fatalf("run sizes %v: want a first run of 10 blocks, before the density is known", sizes)
 	}
 	for _, n := range sizes[1 : len(sizes)-1] {
 		if n != 3 {

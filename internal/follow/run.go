@@ -45,9 +45,19 @@ func (f *Follower) Run(ctx context.Context) error {
 		}
 		if (err == nil || errors.Is(err, ErrNothingNew)) && time.Since(lastPrune) >= f.cfg.PruneInterval {
 			lastPrune = time.Now()
-			if n, perr := f.Prune(ctx); perr != nil {
+			n, perr := f.Prune(ctx)
+			switch {
+			case perr != nil && ctx.Err() != nil:
+				// Shutdown cut the prune short: not a failure, and the
+				// next start prunes what is left. Whatever the store made
+				// of the cancellation (context canceled, or a driver's
+				// own "interrupted"), logging it as an error would only
+				// alarm; real failures show while the node runs.
+				f.log.DebugContext(ctx, "pruning undo images stopped by shutdown", "err", perr)
+				return nil
+			case perr != nil:
 				f.log.ErrorContext(ctx, "pruning undo images", "err", perr)
-			} else if n > 0 {
+			case n > 0:
 				f.log.DebugContext(ctx, "pruned undo images of final blocks", "images", n, "final_block", f.final)
 			}
 		}

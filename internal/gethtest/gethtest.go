@@ -41,27 +41,14 @@ type Options struct {
 // saying how to get it.
 func Binary(t testing.TB) string {
 	t.Helper()
-	candidates := []string{os.Getenv("DISCOVERY_GETH")}
-	if home, err := os.UserHomeDir(); err == nil {
-		candidates = append(candidates, filepath.Join(home, ".cache", "discovery", "bin", "geth"))
-	}
-	if p, err := exec.LookPath("geth"); err == nil {
-		candidates = append(candidates, p)
-	}
-	for _, c := range candidates {
-		if c == "" {
-			continue
+	bin, err := FindBinary()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
 		}
-		if fi, err := os.Stat(c); err == nil && !fi.IsDir() {
-			return c
-		}
+		t.Skip(err)
 	}
-	msg := "geth not found: run script/bootstrap (or set DISCOVERY_GETH)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return bin
 }
 
 // Start runs geth --dev with the given block period (0 mines on demand) and

@@ -127,39 +127,32 @@ LIMIT $2 OFFSET $3`
 	return tracks, nil
 }
 
-// collectTracks scans every row of a tracks query; it takes Query's two
+// collectRows scans every row of a query with scan; it takes Query's two
 // results so a failed query needs no separate check.
-func collectTracks(rows pgx.Rows, err error) ([]discovery.Track, error) {
+func collectRows[T any](rows pgx.Rows, err error, scan func(pgx.Row) (*T, error)) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []discovery.Track
+	var out []T
 	for rows.Next() {
-		t, err := scanTrack(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, *t)
+		out = append(out, *v)
 	}
 	return out, rows.Err()
 }
 
+// collectTracks scans every row of a tracks query.
+func collectTracks(rows pgx.Rows, err error) ([]discovery.Track, error) {
+	return collectRows(rows, err, scanTrack)
+}
+
 // collectPlaylists scans every row of a playlists query.
 func collectPlaylists(rows pgx.Rows, err error) ([]discovery.Playlist, error) {
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []discovery.Playlist
-	for rows.Next() {
-		p, err := scanPlaylist(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *p)
-	}
-	return out, rows.Err()
+	return collectRows(rows, err, scanPlaylist)
 }
 
 // inIDOrder puts rows in the order of ids, dropping ids without a row.

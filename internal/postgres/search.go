@@ -96,19 +96,7 @@ func findRanked[T any](ctx context.Context, s *Store, kind searchKind, q discove
 		args = append(args, all)
 	}
 	rows, err := s.pool.Query(ctx, searchStatement(kind, q.Sort, len(terms)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return collectRows(rows, err, scan)
 }
 
 // nonNil makes an absent filter an empty array rather than NULL.
@@ -215,7 +203,7 @@ func (s *Store) typoCandidates(ctx context.Context, kind searchKind, words []str
 	if len(ws) == 0 {
 		return out, nil
 	}
-	rows, err := s.pool.Query(ctx, typoQuery, int16(kind), ws, minLen, maxLen, firstLo, firstHi, swapLo, swapHi, tails,
+	rows, err := s.generic.Query(ctx, typoQuery, int16(kind), ws, minLen, maxLen, firstLo, firstHi, swapLo, swapHi, tails,
 		discovery.MaxSearchCandidates)
 	if err != nil {
 		return nil, fmt.Errorf("typo candidates: %w", err)

@@ -50,26 +50,6 @@ const searchDeferredQuery = `SELECT count(*) FROM pg_trigger
 	WHERE tgrelid IN ('users'::regclass, 'tracks'::regclass, 'playlists'::regclass)
 	AND tgname = ANY($1) AND tgenabled = 'D'`
 
-// rebuildSearchStatements write every search document again from the
-// tables, as the triggers would have kept them.
-var rebuildSearchStatements = []string{
-	`DELETE FROM search_docs`,
-	`DELETE FROM search_vocab`,
-	`SELECT search_users(ARRAY(SELECT id FROM users))`,
-	`SELECT search_tracks(ARRAY(SELECT id FROM tracks))`,
-	`SELECT search_playlists(ARRAY(SELECT id FROM playlists))`,
-}
-
-// allFinal reports whether every block of a run is final.
-func allFinal(bcs []discovery.BlockChanges) bool {
-	for _, bc := range bcs {
-		if !bc.Final {
-			return false
-		}
-	}
-	return true
-}
-
 // prepareSearch decides, inside a run's transaction and under the writers'
 // lock, whether the run's writes keep the search documents: it defers them
 // for a run of final blocks into an empty store (indexed is false), and
@@ -82,7 +62,7 @@ func prepareSearch(ctx context.Context, tx pgx.Tx, indexed bool, bcs []discovery
 	if err != nil {
 		return false, err
 	}
-	final := allFinal(bcs)
+	final := discovery.AllFinal(bcs)
 	switch {
 	case !deferred && !indexed && final:
 		return false, setSearchTriggers(ctx, tx, "DISABLE")
@@ -132,17 +112,13 @@ func searchDeferred(ctx context.Context, tx pgx.Tx) (bool, error) {
 }
 
 // rebuildSearch enables the search triggers and writes every document
-// again from the tables as they are.
+// again from the tables as they are (buildSearch, which says what readers
+// see meanwhile).
 func rebuildSearch(ctx context.Context, tx pgx.Tx) error {
 	if err := setSearchTriggers(ctx, tx, "ENABLE"); err != nil {
 		return err
 	}
-	for _, q := range rebuildSearchStatements {
-		if _, err := tx.Exec(ctx, q); err != nil {
-			return fmt.Errorf("rebuild search documents: %w", err)
-		}
-	}
-	return nil
+	return buildSearch(ctx, tx)
 }
 
 // setSearchTriggers enables or disables every search trigger. ALTER TABLE

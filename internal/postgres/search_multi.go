@@ -175,21 +175,10 @@ func findMultiTiered[T any](ctx context.Context, s *Store, kind searchKind, term
 	if len(tiers) == 0 {
 		return nil, nil // no document has every word
 	}
-	rows, err := s.pool.Query(ctx, multiStatement(kind, len(terms), tiers),
+	rows, err := s.generic.Query(ctx, multiStatement(kind, len(terms), tiers),
 		handle, exact, prefix, all, limit, offset, perTier, caps, sups)
+	out, err := collectRows(rows, err, scan)
 	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	if plan.cut && len(out) < *limit {
@@ -210,7 +199,7 @@ func (s *Store) termStats(ctx context.Context, kind searchKind, terms []discover
 		}
 		args = append(args, t.Word, end, nonNil(t.Typos))
 	}
-	rows, err := s.pool.Query(ctx, termCountsQueries[len(terms)], args...)
+	rows, err := s.generic.Query(ctx, termCountsQueries[len(terms)], args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("count the words: %w", err)
 	}

@@ -175,7 +175,7 @@ func findTiered[T any](ctx context.Context, s *Store, kind searchKind, t discove
 		nExact, nPrefix, nTypo int64
 		docs                   float64
 	)
-	if err := s.pool.QueryRow(ctx, tierCountsQuery, int16(kind), t.Word, prefixEnd, nonNil(t.Typos)).
+	if err := s.generic.QueryRow(ctx, tierCountsQuery, int16(kind), t.Word, prefixEnd, nonNil(t.Typos)).
 		Scan(&nExact, &nPrefix, &nTypo, &docs); err != nil {
 		return nil, fmt.Errorf("count the tiers: %w", err)
 	}
@@ -188,20 +188,8 @@ func findTiered[T any](ctx context.Context, s *Store, kind searchKind, t discove
 	if limit != nil {
 		perTier = &end
 	}
-	rows, err := s.pool.Query(ctx, tierStatements[k], handle, exact[0], prefix[0], all, limit, offset, perTier, tsTypos(t), t.Word)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	rows, err := s.generic.Query(ctx, tierStatements[k], handle, exact[0], prefix[0], all, limit, offset, perTier, tsTypos(t), t.Word)
+	return collectRows(rows, err, scan)
 }
 
 // tsTypos is the tsquery of a term's typos; without any, a lexeme no

@@ -29,7 +29,10 @@ var _ discovery.Store = (*Store)(nil)
 
 // Store is the content state in one PostgreSQL database.
 type Store struct {
-	pool      *pgxpool.Pool
+	pool *pgxpool.Pool
+	// generic runs the search statements whose plans do not depend on
+	// their arguments' values (search_generic.go); it connects lazily.
+	generic   *pgxpool.Pool
 	closeOnce sync.Once
 	// searchSettled is set once this writer has seen the search documents
 	// kept by their triggers in a store with blocks; from then on no run
@@ -73,7 +76,12 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: state digest: %w", err)
 	}
-	return &Store{pool: pool}, nil
+	generic, err := genericPool(ctx, cfg)
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return &Store{pool: pool, generic: generic}, nil
 }
 
 // loopback reports whether host is this machine: a Unix socket directory,
@@ -130,6 +138,9 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 
 // Close releases the connections; it is safe to call more than once.
 func (s *Store) Close() error {
-	s.closeOnce.Do(s.pool.Close)
+	s.closeOnce.Do(func() {
+		s.pool.Close()
+		s.generic.Close()
+	})
 	return nil
 }

@@ -36,16 +36,7 @@ func scanUser(row pgx.Row) (*discovery.User, error) {
 
 // collectUsers scans every row of a users query.
 func collectUsers(rows pgx.Rows) ([]discovery.User, error) {
-	defer rows.Close()
-	var out []discovery.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return collectRows(rows, nil, scanUser)
 }
 
 // userWriteColumns are the columns a write of a user image sets, in the

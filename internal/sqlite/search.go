@@ -216,19 +216,7 @@ func findMatched[T any](ctx context.Context, s *Store, kind searchKind, q discov
 		return nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, searchStatement(kind, q.Sort, match), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return collectRows(rows, err, scan)
 }
 
 // searchDrivenCost is what matching one document of the driving term

@@ -45,15 +45,6 @@ var rebuildSearchStatements = []string{
 	`INSERT INTO search_docs SELECT * FROM search_playlist_docs`,
 }
 
-func allFinal(bcs []discovery.BlockChanges) bool {
-	for _, bc := range bcs {
-		if !bc.Final {
-			return false
-		}
-	}
-	return true
-}
-
 // prepareSearch decides, inside a run's transaction, whether the run's
 // writes keep the search documents: it defers them for a run of final
 // blocks into an empty store (indexed is false), and ends a deferral before
@@ -66,7 +57,7 @@ func prepareSearch(ctx context.Context, tx *sql.Tx, indexed bool, bcs []discover
 	if err != nil {
 		return false, err
 	}
-	final := allFinal(bcs)
+	final := discovery.AllFinal(bcs)
 	switch {
 	case !deferred && !indexed && final:
 		return false, deferSearch(ctx, tx)

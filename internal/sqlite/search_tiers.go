@@ -132,19 +132,7 @@ func pageRows[T any](ctx context.Context, q rowsQuerier, kind searchKind, ids []
 		return nil, err
 	}
 	rows, err := q.QueryContext(ctx, pageStatements[kind], string(list))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *v)
-	}
-	return out, rows.Err()
+	return collectRows(rows, err, scan)
 }
 
 // pageStatements read the rows of a kind whose ids are the JSON array ?,

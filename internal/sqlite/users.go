@@ -42,16 +42,7 @@ func scanUser(row scanner) (*discovery.User, error) {
 
 // collectUsers scans every row of a users query.
 func collectUsers(rows *sql.Rows) ([]discovery.User, error) {
-	defer rows.Close()
-	var out []discovery.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *u)
-	}
-	return out, rows.Err()
+	return collectRows(rows, nil, scanUser)
 }
 
 // nullIfEmpty stores an empty handle as NULL, so handle-less users never

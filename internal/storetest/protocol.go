@@ -182,6 +182,15 @@ func wantRows(t testing.TB, what string, s discovery.Store, rs discovery.RowSet)
 			continue
 		}
 		equal(t, fmt.Sprintf("%s: GetTrack(%d)", what, id), *got, normalTrack(*want))
+		withOwner, owner, err := s.GetTrackWithOwner(ctx, id)
+		if err != nil {
+			t.Errorf("%s: GetTrackWithOwner(%d): %v", what, id, err)
+			continue
+		}
+		equal(t, fmt.Sprintf("%s: GetTrackWithOwner(%d)", what, id), *withOwner, normalTrack(*want))
+		if wantOwner := rs.Users[want.OwnerID]; wantOwner != nil {
+			equal(t, fmt.Sprintf("%s: GetTrackWithOwner(%d)'s owner", what, id), owner, wantOwner)
+		}
 	}
 	for id, want := range rs.Users {
 		if want == nil {

@@ -181,6 +181,14 @@ func testDeletedTrack(t *testing.T, s discovery.Store) {
 
 	_, err := s.GetTrack(ctx, 10)
 	wantCode(t, "GetTrack(deleted)", err, discovery.ENOTFOUND)
+	_, _, err = s.GetTrackWithOwner(ctx, 10)
+	wantCode(t, "GetTrackWithOwner(deleted)", err, discovery.ENOTFOUND)
+	_, _, err = s.GetTrackWithOwner(ctx, 12)
+	wantCode(t, "GetTrackWithOwner(never made)", err, discovery.ENOTFOUND)
+	kept, owner, err := s.GetTrackWithOwner(ctx, 11)
+	if err != nil || kept.ID != 11 || owner == nil || owner.ID != 1 || owner.Handle != "alice" {
+		t.Errorf("GetTrackWithOwner(11) = %+v, %+v, %v; want track 11 and @alice", kept, owner, err)
+	}
 	got, ok, err := s.Track(ctx, 10)
 	if err != nil || !ok {
 		t.Fatalf("Track(deleted) = %v, %v; the indexer must see it", ok, err)
