@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/discovery-node/discovery"
+	"github.com/discovery-node/discovery/internal/chain"
 	"github.com/discovery-node/discovery/internal/content"
 	"github.com/discovery-node/discovery/internal/follow"
 )
@@ -28,10 +30,37 @@ func NewFollower(src discovery.BlockSource, store discovery.Store, from uint64, 
 	return follow.New(src, ix, store.Head, cfg), nil
 }
 
+// inconsistentRetries bounds how often one step is retried after the node
+// answered inconsistently. A node that indexes logs in the background (the
+// simulated chain, geth) can, right after a block was mined again at the
+// same height, still return the orphaned block's logs for a moment. The
+// follower rejects such an answer without writing anything and `discovery
+// run` retries the step after a backoff; the tests do the same. A node that
+// stays inconsistent, or a follower that misjudges a consistent answer,
+// still fails.
+const inconsistentRetries = 50
+
+// Step steps f once, retrying while the node answers inconsistently; it
+// returns the step's error and how many retries it took.
+func Step(ctx context.Context, f *follow.Follower) (retries int, err error) {
+	for {
+		err = f.Step(ctx)
+		if !errors.Is(err, chain.ErrInconsistent) || retries == inconsistentRetries {
+			return retries, err
+		}
+		retries++
+		select {
+		case <-ctx.Done():
+			return retries, ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
 // CatchUp steps f until it reports nothing new.
 func CatchUp(ctx context.Context, f *follow.Follower) error {
 	for {
-		err := f.Step(ctx)
+		_, err := Step(ctx, f)
 		if errors.Is(err, follow.ErrNothingNew) {
 			return nil
 		}

@@ -94,6 +94,9 @@ func runScenarios(t *testing.T, n int, withPostgres bool) {
 				t.Parallel()
 				sim := <-sims
 				defer func() { sims <- sim }()
+				// A scenario that failed may have left transactions in the
+				// pool or unmined; the next one on this chain starts clean.
+				sim.reset(t)
 				stores := []discovery.Store{openSQLite(t, template)}
 				if withPostgres {
 					pg, err := postgres.Open(t.Context(), pgtest.DSN(t))
@@ -123,6 +126,9 @@ func runScenarios(t *testing.T, n int, withPostgres bool) {
 // stopped forking or pruning cannot pass unnoticed.
 type scenarioStats struct {
 	Forks, Blocks, Steps, Reverted, Pruned, Users, Rejected int
+	// Inconsistent counts steps retried because the node's answers did not
+	// agree with each other (logs of a block it had just orphaned).
+	Inconsistent int
 }
 
 func (s *scenarioStats) add(o scenarioStats) {
@@ -133,6 +139,7 @@ func (s *scenarioStats) add(o scenarioStats) {
 	s.Pruned += o.Pruned
 	s.Users += o.Users
 	s.Rejected += o.Rejected
+	s.Inconsistent += o.Inconsistent
 }
 
 // indexUnderTest is one store followed at its own random moments.
@@ -144,15 +151,17 @@ type indexUnderTest struct {
 	lastSeen uint64 // the chain head at its last step
 	maxSeen  uint64 // the highest chain head it ever saw
 	reverts  int
+	retries  int // steps retried after an inconsistent answer
 }
 
-// step steps the follower once; it returns whether it reverted blocks.
+// step steps the follower once.
 func (ix *indexUnderTest) step(ctx context.Context) error {
 	before, _, err := ix.store.Head(ctx)
 	if err != nil {
 		return err
 	}
-	err = ix.f.Step(ctx)
+	retries, err := Step(ctx, ix.f)
+	ix.retries += retries
 	if err != nil && !errors.Is(err, follow.ErrNothingNew) {
 		return fmt.Errorf("step from block %d: %w", before.Number, err)
 	}
@@ -343,6 +352,7 @@ func runScenario(ctx context.Context, t *testing.T, sim *simChain, seed uint64, 
 		}
 		st.Pruned += n
 		st.Reverted += ix.reverts
+		st.Inconsistent += ix.retries
 		got, ok, err := ix.store.Head(ctx)
 		if err != nil {
 			return st, err

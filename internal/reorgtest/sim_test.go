@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
@@ -165,18 +166,39 @@ func (s *simChain) poolHoldsUnmined(t testing.TB) bool {
 		if err != nil {
 			t.Fatalf("reading pending nonce: %v", err)
 		}
-		count, err := s.client().PendingTransactionCount(context.Background())
-		if err != nil {
-			t.Fatalf("counting pending transactions: %v", err)
+		// The pool's own count: the pending block's transaction count
+		// comes from a block the miner caches for two seconds per parent,
+		// so it lags behind what was just sent.
+		var status struct{ Pending, Queued hexutil.Uint }
+		if err := s.rc.CallContext(context.Background(), &status, "txpool_status"); err != nil {
+			t.Fatalf("reading the pool's status: %v", err)
 		}
-		if pending == s.nonce && count == uint(len(s.unmined)) {
+		count := uint(status.Pending) + uint(status.Queued)
+		if pending == s.nonce && status.Queued == 0 && count == uint(len(s.unmined)) {
 			return true
 		}
 		if time.Now().After(deadline) {
-			t.Logf("pool holds %d transactions up to nonce %d, want %d up to %d; sending again", count, pending, len(s.unmined), s.nonce)
+			t.Logf("pool holds %d transactions (%d queued) up to nonce %d, want %d up to %d; sending again", count, status.Queued, pending, len(s.unmined), s.nonce)
 			return false
 		}
 		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// reset forgets whatever a previous scenario left unmined, empties the pool
+// and waits until it stays empty, so a scenario starts from the head with
+// nothing pending whatever happened before it.
+func (s *simChain) reset(t testing.TB) {
+	t.Helper()
+	s.unmined = s.unmined[:0]
+	for attempt := 0; ; attempt++ {
+		s.resend(t)
+		if s.poolHoldsUnmined(t) {
+			return
+		}
+		if attempt == 10 {
+			t.Fatal("the pool does not empty")
+		}
 	}
 }
 
