@@ -68,7 +68,7 @@ func scanFollow(row scanner) (*discovery.Follow, error) {
 }
 
 func getEdge(ctx context.Context, s *Store, q edgeSQL, k discovery.FollowKey) (*discovery.Follow, bool, error) {
-	f, err := scanFollow(s.r.QueryRowContext(ctx, q.get, k.FollowerID, k.FolloweeID))
+	f, err := scanFollow(s.readRow(ctx, q.get, k.FollowerID, k.FolloweeID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -156,7 +156,7 @@ func upsertItems(ctx context.Context, tx *sql.Tx, q itemSQL, rows []*discovery.I
 }
 
 func getItem(ctx context.Context, s *Store, q itemSQL, k discovery.ItemKey) (*discovery.ItemAction, bool, error) {
-	a, err := scanItem(s.r.QueryRowContext(ctx, q.get, k.UserID, k.ItemType, k.ItemID))
+	a, err := scanItem(s.readRow(ctx, q.get, k.UserID, k.ItemType, k.ItemID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

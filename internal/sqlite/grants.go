@@ -64,7 +64,7 @@ func deleteDeveloperApps(ctx context.Context, tx *sql.Tx, keys []common.Address)
 // address is registered once, ever.
 func (s *Store) DeveloperApp(ctx context.Context, address common.Address) (*discovery.DeveloperApp, bool, error) {
 	const query = `SELECT ` + developerAppColumns + ` FROM developer_apps WHERE address = ?`
-	a, err := scanDeveloperApp(s.r.QueryRowContext(ctx, query, lowerHex(address)))
+	a, err := scanDeveloperApp(s.readRow(ctx, query, lowerHex(address)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -125,7 +125,7 @@ func deleteGrants(ctx context.Context, tx *sql.Tx, keys []discovery.GrantKey) er
 // Grant returns k.UserID's grant to k.Grantee, revoked or not.
 func (s *Store) Grant(ctx context.Context, k discovery.GrantKey) (*discovery.Grant, bool, error) {
 	const query = `SELECT ` + grantColumns + ` FROM grants WHERE user_id = ? AND grantee_address = ?`
-	g, err := scanGrant(s.r.QueryRowContext(ctx, query, k.UserID, lowerHex(k.Grantee)))
+	g, err := scanGrant(s.readRow(ctx, query, k.UserID, lowerHex(k.Grantee)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

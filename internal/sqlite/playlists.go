@@ -84,7 +84,7 @@ ON CONFLICT (id) DO UPDATE SET
 // Playlist returns the playlist with the given id, deleted or not.
 func (s *Store) Playlist(ctx context.Context, id int64) (*discovery.Playlist, bool, error) {
 	const query = `SELECT ` + playlistColumns + ` FROM playlists WHERE id = ?`
-	p, err := scanPlaylist(s.r.QueryRowContext(ctx, query, id))
+	p, err := scanPlaylist(s.readRow(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

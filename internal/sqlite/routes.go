@@ -48,7 +48,7 @@ func deleteRoutes(ctx context.Context, tx *sql.Tx, keys []discovery.RouteKey) er
 // Route returns the permalink k, current or not.
 func (s *Store) Route(ctx context.Context, k discovery.RouteKey) (*discovery.Route, bool, error) {
 	const query = `SELECT ` + routeColumns + ` FROM routes WHERE owner_id = ? AND kind = ? AND slug = ?`
-	r, err := scanRoute(s.r.QueryRowContext(ctx, query, k.OwnerID, k.Kind, k.Slug))
+	r, err := scanRoute(s.readRow(ctx, query, k.OwnerID, k.Kind, k.Slug))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -96,7 +96,7 @@ func deletePlayDays(ctx context.Context, tx *sql.Tx, keys []discovery.PlayDayKey
 // PlayDay returns the track's play count on the day.
 func (s *Store) PlayDay(ctx context.Context, k discovery.PlayDayKey) (*discovery.PlayDay, bool, error) {
 	const query = `SELECT ` + playDayColumns + ` FROM play_days WHERE track_id = ? AND day = ?`
-	d, err := scanPlayDay(s.r.QueryRowContext(ctx, query, k.TrackID, k.Day))
+	d, err := scanPlayDay(s.readRow(ctx, query, k.TrackID, k.Day))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

@@ -33,18 +33,6 @@ var searchTriggers = []string{
 	"search_playlists_inserted", "search_playlists_reworded", "search_playlists_ranked", "search_playlists_deleted",
 }
 
-// rebuildSearchStatements write every search document again from the
-// views the triggers read, after the triggers are back. Deleting words
-// and counts first makes deleting the documents cheap.
-var rebuildSearchStatements = []string{
-	`DELETE FROM search_words`,
-	`DELETE FROM search_vocab`,
-	`DELETE FROM search_docs`,
-	`INSERT INTO search_docs SELECT * FROM search_user_docs`,
-	`INSERT INTO search_docs SELECT * FROM search_track_docs`,
-	`INSERT INTO search_docs SELECT * FROM search_playlist_docs`,
-}
-
 // prepareSearch decides, inside a run's transaction, whether the run's
 // writes keep the search documents: it defers them for a run of final
 // blocks into an empty store (indexed is false), and ends a deferral before
@@ -98,10 +86,18 @@ func deferSearch(ctx context.Context, tx *sql.Tx) error {
 	return nil
 }
 
-// rebuildSearch creates the search triggers again from the SQL kept when
-// they were dropped (the schema's own, not input) and writes every search
-// document from the tables as they are.
+// rebuildSearch creates the search triggers again and writes every search
+// document from the tables as they are (search_build.go).
 func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
+	if err := restoreSearchTriggers(ctx, tx); err != nil {
+		return err
+	}
+	return buildSearch(ctx, tx)
+}
+
+// restoreSearchTriggers creates the search triggers again from the SQL kept
+// when they were dropped (the schema's own, not input).
+func restoreSearchTriggers(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, `SELECT name, sql FROM search_deferred_triggers ORDER BY name`)
 	if err != nil {
 		return fmt.Errorf("read the kept search triggers: %w", err)
@@ -125,11 +121,6 @@ func rebuildSearch(ctx context.Context, tx *sql.Tx) error {
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM search_deferred_triggers`); err != nil {
 		return fmt.Errorf("forget the kept search triggers: %w", err)
-	}
-	for _, q := range rebuildSearchStatements {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("rebuild search documents: %w", err)
-		}
 	}
 	return nil
 }

@@ -35,6 +35,8 @@ type Store struct {
 	// kept by their triggers in a store with blocks; from then on no run
 	// asks again (search_defer.go).
 	searchSettled atomic.Bool
+	// points are the reader pool's prepared point reads (pointreads.go).
+	points pointReads
 }
 
 //go:embed migrations/*.sql
@@ -119,7 +121,8 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// migrationProvider runs the embedded migrations on db.
+// migrationProvider runs the embedded migrations on db, and the one
+// written in Go (search_owner.go).
 func migrationProvider(db *sql.DB) (*goose.Provider, error) {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
@@ -128,6 +131,7 @@ func migrationProvider(db *sql.DB) (*goose.Provider, error) {
 	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys,
 		goose.WithTableName(versionTable),
 		goose.WithDisableGlobalRegistry(true),
+		goose.WithGoMigrations(searchOwnerMigration()),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("goose provider: %w", err)
@@ -141,5 +145,5 @@ const versionTable = "content_goose_db_version"
 
 // Close closes both pools; it is safe to call more than once.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	return errors.Join(s.points.close(), s.r.Close(), s.w.Close())
 }

@@ -118,7 +118,7 @@ ON CONFLICT DO NOTHING`
 // must see deleted tracks to refuse actions on them.
 func (s *Store) Track(ctx context.Context, id int64) (*discovery.Track, bool, error) {
 	const query = `SELECT ` + trackColumns + ` FROM tracks WHERE id = ?`
-	t, err := scanTrack(s.r.QueryRowContext(ctx, query, id))
+	t, err := scanTrack(s.readRow(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}

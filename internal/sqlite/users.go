@@ -100,7 +100,7 @@ ON CONFLICT (id) DO UPDATE SET
 // User returns the user with the given id, deactivated or not.
 func (s *Store) User(ctx context.Context, id int64) (*discovery.User, bool, error) {
 	const query = `SELECT ` + userColumns + ` FROM users WHERE id = ?`
-	u, err := scanUser(s.r.QueryRowContext(ctx, query, id))
+	u, err := scanUser(s.readRow(ctx, query, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
 	}
@@ -114,7 +114,7 @@ func (s *Store) User(ctx context.Context, id int64) (*discovery.User, bool, erro
 func (s *Store) UserIDByHandle(ctx context.Context, handleLower string) (int64, bool, error) {
 	const query = `SELECT id FROM users WHERE handle_lower = ?`
 	var id int64
-	err := s.r.QueryRowContext(ctx, query, handleLower).Scan(&id)
+	err := s.readRow(ctx, query, handleLower).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
