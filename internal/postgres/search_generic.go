@@ -19,6 +19,11 @@ import (
 // bind from execute), and over 200 of the benchmark's searches generic
 // plans cut their statements' total time by about a quarter.
 //
+// The feed's statement (feed.go) is the same kind: its path (walk or read
+// every repost, recent creations or each followee's) is chosen inside the
+// statement by one-time filters, and planning was 1.7 of its 2.7 ms for a
+// user following few.
+//
 // plan_cache_mode is a connection setting, so those statements run on a
 // pool of their own whose connections force generic plans. Everything
 // else keeps PostgreSQL's choice: the general search statement, with a

@@ -30,8 +30,9 @@ var _ discovery.Store = (*Store)(nil)
 // Store is the content state in one PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
-	// generic runs the search statements whose plans do not depend on
-	// their arguments' values (search_generic.go); it connects lazily.
+	// generic runs the search and feed statements whose plans do not
+	// depend on their arguments' values (search_generic.go); it connects
+	// lazily.
 	generic   *pgxpool.Pool
 	closeOnce sync.Once
 	// searchSettled is set once this writer has seen the search documents
