@@ -36,5 +36,11 @@ func SchemaVersion() (string, error) {
 		fmt.Fprintf(h, "%s %d\n", base, len(b))
 		h.Write(b)
 	}
+	// Migration 12 is Go (search_owner.go): its triggers' SQL stands for it.
+	newest = max(newest, searchOwnerVersion)
+	fmt.Fprintf(h, "go %d\n", searchOwnerVersion)
+	for _, t := range searchOwnerTriggers {
+		h.Write([]byte(t.new))
+	}
 	return fmt.Sprintf("%d-%s", newest, hex.EncodeToString(h.Sum(nil))[:8]), nil
 }
