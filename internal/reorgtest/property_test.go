@@ -88,12 +88,27 @@ func runScenarios(t *testing.T, n int, withPostgres bool) {
 		mu    sync.Mutex
 		stats scenarioStats
 	)
+	parent := t
 	t.Run("scenarios", func(t *testing.T) {
 		for _, seed := range seeds {
 			t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 				t.Parallel()
 				sim := <-sims
-				defer func() { sims <- sim }()
+				defer func() {
+					// A failed scenario may leave its chain in any state
+					// (a fork half made, a block that did not become the
+					// head): the next scenario gets a new chain, so one
+					// failure is reported once rather than by every
+					// scenario after it.
+					if t.Failed() {
+						if fresh, err := openSimChain(context.Background()); err == nil {
+							_ = sim.close()
+							parent.Cleanup(func() { _ = fresh.close() })
+							sim = fresh
+						}
+					}
+					sims <- sim
+				}()
 				// A scenario that failed may have left transactions in the
 				// pool or unmined; the next one on this chain starts clean.
 				sim.reset(t)

@@ -3,6 +3,7 @@ package reorgtest
 import (
 	"context"
 	"crypto/ecdsa"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -30,6 +31,8 @@ import (
 type simChain struct {
 	backend *simulated.Backend
 	rc      *rpc.Client
+	dir     string // holds the IPC socket
+	closed  bool
 	chainID *big.Int
 	relayer *ecdsa.PrivateKey
 	from    common.Address
@@ -46,31 +49,51 @@ type call struct {
 
 func newSimChain(t testing.TB) *simChain {
 	t.Helper()
+	s, err := openSimChain(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := s.close(); err != nil {
+			t.Errorf("closing simulated chain: %v", err)
+		}
+	})
+	return s
+}
+
+// openSimChain starts a simulated chain; the caller must close it.
+func openSimChain(ctx context.Context) (*simChain, error) {
 	relayer := devchain.DevKey("reorgtest-relayer")
 	from := crypto.PubkeyToAddress(relayer.PublicKey)
 	// A unix socket path must stay short, which t.TempDir does not promise.
 	dir, err := os.MkdirTemp("", "sim")
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ipc := filepath.Join(dir, "geth.ipc")
 	backend := simulated.NewBackend(
 		types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(params.Ether), big.NewInt(1_000_000))}},
 		func(nc *node.Config, _ *ethconfig.Config) { nc.IPCPath = ipc },
 	)
-	rc, err := rpc.DialContext(t.Context(), ipc)
+	rc, err := rpc.DialContext(ctx, ipc)
 	if err != nil {
 		_ = backend.Close()
-		t.Fatalf("dialling simulated node: %v", err)
-	}
-	t.Cleanup(func() {
-		rc.Close()
-		if err := backend.Close(); err != nil {
-			t.Errorf("closing simulated chain: %v", err)
-		}
 		_ = os.RemoveAll(dir)
-	})
-	return &simChain{backend: backend, rc: rc, chainID: big.NewInt(1337), relayer: relayer, from: from}
+		return nil, fmt.Errorf("dialling simulated node: %w", err)
+	}
+	return &simChain{backend: backend, rc: rc, dir: dir, chainID: big.NewInt(1337), relayer: relayer, from: from}, nil
+}
+
+// close stops the chain; closing it again does nothing.
+func (s *simChain) close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.rc.Close()
+	err := s.backend.Close()
+	_ = os.RemoveAll(s.dir)
+	return err
 }
 
 // send submits a transaction from the relayer; the next commit mines it.
@@ -133,10 +156,7 @@ func (s *simChain) commit(t testing.TB) *types.Header {
 			t.Fatalf("block %d holds %d transactions, want %d", h.Number, n, len(s.unmined))
 		}
 		t.Logf("block %d holds %d transactions, want %d; mining it again", h.Number, n, len(s.unmined))
-		s.backend.Rollback() // Fork refuses while the pool holds anything
-		if err := s.backend.Fork(h.ParentHash); err != nil {
-			t.Fatalf("forking from %s: %v", h.ParentHash, err)
-		}
+		s.forkSettled(t, h.ParentHash)
 		s.resend(t)
 	}
 }
@@ -185,12 +205,37 @@ func (s *simChain) poolHoldsUnmined(t testing.TB) bool {
 	}
 }
 
+// forkSettled makes block hash the head, and returns once the pool is
+// empty for good. Making an older block the head orphans blocks, and the
+// pool puts their transactions back, in the background, some time later;
+// such strays rode along in the next block, which then had to be mined
+// again at the same height (and the simulated node's log search can go on
+// answering the orphaned block's logs for a while after that). Fork runs
+// the pool's pending reset first (TxPool.Sync) and refuses while anything
+// is pending, so forking again at the same block until it accepts puts the
+// strays back and drops them; the last fork, to the block that is already
+// the head, orphans nothing.
+func (s *simChain) forkSettled(t testing.TB, hash common.Hash) {
+	t.Helper()
+	for attempt := 0; ; attempt++ {
+		s.backend.Rollback() // Fork refuses while the pool holds anything
+		err := s.backend.Fork(hash)
+		if err == nil && attempt > 0 {
+			return
+		}
+		if err != nil && attempt == 20 {
+			t.Fatalf("forking at %s: %v", hash, err)
+		}
+	}
+}
+
 // reset forgets whatever a previous scenario left unmined, empties the pool
 // and waits until it stays empty, so a scenario starts from the head with
 // nothing pending whatever happened before it.
 func (s *simChain) reset(t testing.TB) {
 	t.Helper()
 	s.unmined = s.unmined[:0]
+	s.forkSettled(t, s.head(t).Hash())
 	for attempt := 0; ; attempt++ {
 		s.resend(t)
 		if s.poolHoldsUnmined(t) {
@@ -233,10 +278,7 @@ func (s *simChain) fork(t testing.TB, parent uint64) {
 	if err != nil {
 		t.Fatalf("reading fork parent %d: %v", parent, err)
 	}
-	if err := s.backend.Fork(h.Hash()); err != nil {
-		t.Fatalf("forking at block %d: %v", parent, err)
-	}
-	s.backend.Rollback()
+	s.forkSettled(t, h.Hash())
 	s.resetNonce(t)
 	if got := s.head(t); got.Hash() != h.Hash() {
 		t.Fatalf("after forking at block %d the head is %d (%s)", parent, got.Number, got.Hash())
