@@ -80,7 +80,8 @@ type feedCosts struct {
 	// walk: walk the reposts when F²·R > walk·head·U² (0: whenever the
 	// head is bounded; +Inf: never).
 	walk float64
-	// bound: the walk ends after bound·F·R/U reposts (+Inf: never).
+	// bound: the walk ends after bound·F²·R/U² reposts of followed users
+	// (+Inf: never).
 	bound float64
 	// recent: read all the tracks (playlists) created since the head's
 	// last first repost when fewer than recent·F were (0: never; +Inf:

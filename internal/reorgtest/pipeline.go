@@ -31,9 +31,9 @@ func NewFollower(src discovery.BlockSource, store discovery.Store, from uint64, 
 }
 
 // inconsistentRetries bounds how often one step is retried after the node
-// answered inconsistently. A node that indexes logs in the background (the
-// simulated chain, geth) can, right after a block was mined again at the
-// same height, still return the orphaned block's logs for a moment. The
+// answered inconsistently. A node (the simulated chain, geth) can, right
+// after a block was mined again at the same height, still return the
+// orphaned block's logs for a moment. The
 // follower rejects such an answer without writing anything and `discovery
 // run` retries the step after a backoff; the tests do the same. A node that
 // stays inconsistent, or a follower that misjudges a consistent answer,

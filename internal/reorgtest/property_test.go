@@ -109,8 +109,8 @@ func runScenarios(t *testing.T, n int, withPostgres bool) {
 					}
 					sims <- sim
 				}()
-				// A scenario that failed may have left transactions in the
-				// pool or unmined; the next one on this chain starts clean.
+				// Whatever the previous scenario on this chain left
+				// pending, this one starts from an empty pool.
 				sim.reset(t)
 				stores := []discovery.Store{openSQLite(t, template)}
 				if withPostgres {

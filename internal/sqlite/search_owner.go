@@ -99,7 +99,7 @@ func rewriteSearchOwner(ctx context.Context, tx *sql.Tx, up bool) error {
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+t.name); err != nil {
+		if _, err := tx.ExecContext(ctx, `DROP TRIGGER `+quoteIdent(t.name)); err != nil {
 			return fmt.Errorf("drop trigger %s: %w", t.name, err)
 		}
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
